@@ -1,0 +1,21 @@
+{
+  "targets": [
+    {
+      "target_name": "selectchat",
+      "sources": [
+        "native/loop.c",
+        "native/backend_select.c",
+        "native/fdio.c",
+        "native/park.c",
+        "native/binding.cc",
+        "native/binding_fd.cc",
+        "native/binding_loop.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags": ["-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "cflags_c": ["-std=gnu11"],
+      "cflags_cc": ["-std=c++17"]
+    }
+  ]
+}

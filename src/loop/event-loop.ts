@@ -1,0 +1,203 @@
+/**
+ * The readiness loop's typed face: watch an fd for readable/writable events
+ * with a handler, in the spirit of libuv's uv_poll_t.
+ *
+ * The wait runs inside Node's event loop (native/park.h), so timers,
+ * promises, fs and Node's own sockets keep working beside it. Every wait
+ * that finds something makes one call into JavaScript with the whole batch.
+ */
+import { EventEmitter } from 'node:events';
+
+import { addon, type NativeLoop } from '../native/addon';
+import { errnoError } from '../native/errno';
+
+export const READABLE = addon.READABLE;
+export const WRITABLE = addon.WRITABLE;
+
+/** Called with the events (READABLE | WRITABLE) that are ready and wanted. */
+export type FdHandler = (events: number) => void;
+
+export interface EventLoopOptions {
+  /** Which multiplexer; `select` (the default) is the only one so far. */
+  backend?: string;
+  /**
+   * The ceiling: fds at or above it cannot be watched (`ERANGE`). select's
+   * cost grows with the highest fd, not with this number.
+   */
+  maxFds?: number;
+  /** Most events handed over per wait; the rest come on the next turn. */
+  batchSize?: number;
+}
+
+export const DEFAULT_MAX_FDS = 8192;
+export const DEFAULT_BATCH_SIZE = 1024;
+
+/** One fd's interest in the loop. Created by `EventLoop.watch`. */
+export class FdWatcher {
+  readonly fd: number;
+  readonly handler: FdHandler;
+  #loop: EventLoop;
+  #events = 0;
+  #closed = false;
+
+  /** @internal */
+  constructor(loop: EventLoop, fd: number, handler: FdHandler) {
+    this.#loop = loop;
+    this.fd = fd;
+    this.handler = handler;
+  }
+
+  /** The events currently watched. */
+  get events(): number {
+    return this.#events;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Watch exactly `events` from now on (0 is the same as `stop()`). Throws
+   * `ERANGE` for an fd at or past the loop's ceiling.
+   */
+  start(events: number): void {
+    if (this.#closed) throw new Error(`fd ${this.fd}: watcher is closed`);
+    if (events === this.#events) return;
+    this.#loop._setInterest(this, this.#events, events);
+    this.#events = events;
+  }
+
+  stop(): void {
+    this.start(0);
+  }
+
+  /**
+   * Stop watching for good. Events of this fd still pending in the current
+   * batch are dropped, so the fd may be closed and its number reused at
+   * once. Does not close the fd: that is its owner's job, after this.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.stop();
+    this.#closed = true;
+    this.#loop._forget(this);
+  }
+}
+
+/** A readiness loop over raw fds. Emits 'error' if a wait fails. */
+export class EventLoop extends EventEmitter {
+  #native: NativeLoop;
+  #events: Int32Array;
+  #watchers: (FdWatcher | undefined)[] = [];
+  #active = 0; // watchers with a non-empty interest
+  #batchCount = 0; // events of the batch being dispatched, else 0
+
+  constructor(options: EventLoopOptions = {}) {
+    super();
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    this.#events = new Int32Array(2 * batchSize);
+    this.#native = new addon.Loop(
+      options.backend ?? 'select',
+      options.maxFds ?? DEFAULT_MAX_FDS,
+      this.#events,
+      (count) => this.#dispatch(count),
+    );
+  }
+
+  /** The backend's name, e.g. `select`. */
+  get backend(): string {
+    return this.#native.backend;
+  }
+
+  get maxFds(): number {
+    return this.#native.maxFds;
+  }
+
+  /** How many fds have a non-empty interest. */
+  get activeCount(): number {
+    return this.#active;
+  }
+
+  /** Create the (stopped) watcher of fd. One watcher per fd at a time. */
+  watch(fd: number, handler: FdHandler): FdWatcher {
+    if (!Number.isInteger(fd) || fd < 0) throw new TypeError(`not an fd: ${fd}`);
+    if (this.#watchers[fd] !== undefined) throw new Error(`fd ${fd} is already watched`);
+    const watcher = new FdWatcher(this, fd, handler);
+    this.#watchers[fd] = watcher;
+    return watcher;
+  }
+
+  /**
+   * One synchronous wait outside Node's loop, dispatched like a parked one.
+   * It blocks the process: for benchmarks and tests. Returns the count.
+   */
+  runOnce(timeoutMs: number): number {
+    if (this.#batchCount > 0) throw new Error('runOnce() inside a handler');
+    const count = this.#native.poll(timeoutMs);
+    this.#dispatch(count);
+    return Math.max(count, 0);
+  }
+
+  /** Release the native loop. Watchers must have been closed first. */
+  close(): void {
+    if (this.#watchers.some((w) => w !== undefined)) {
+      throw new Error('close the watchers before the loop');
+    }
+    this.#native.close();
+  }
+
+  /** @internal Tell the native loop; park while anything is watched. */
+  _setInterest(watcher: FdWatcher, from: number, to: number): void {
+    const ret = this.#native.set(watcher.fd, to);
+    if (ret < 0) throw errnoError(ret, 'watch');
+    if (from === 0 && to !== 0) {
+      if (this.#active === 0) this.#startParking(watcher.fd);
+      this.#active++;
+    } else if (from !== 0 && to === 0 && --this.#active === 0) {
+      this.#native.stop();
+    }
+  }
+
+  // Only one loop per thread may park (EBUSY): two would each block
+  // without the other's fds.
+  #startParking(fd: number): void {
+    try {
+      this.#native.start();
+    } catch (error) {
+      this.#native.set(fd, 0);
+      throw error;
+    }
+  }
+
+  /** @internal Drop a closed watcher, and its events in the current batch. */
+  _forget(watcher: FdWatcher): void {
+    if (this.#watchers[watcher.fd] === watcher) this.#watchers[watcher.fd] = undefined;
+    const events = this.#events;
+    // A handler may close another fd of this batch, and a new fd may then
+    // take its number: its stale events must not fire (libuv does the same).
+    for (let i = 0; i < this.#batchCount; i++) {
+      if (events[2 * i] === watcher.fd) events[2 * i] = -1;
+    }
+  }
+
+  #dispatch(count: number): void {
+    if (count < 0) {
+      this.emit('error', errnoError(count, this.backend));
+      return;
+    }
+    const events = this.#events;
+    this.#batchCount = count;
+    try {
+      for (let i = 0; i < count; i++) {
+        const watcher = this.#watchers[events[2 * i]];
+        if (watcher === undefined) continue;
+        // Re-check against the current interest: an earlier handler of this
+        // batch may have changed it.
+        const ready = events[2 * i + 1] & watcher.events;
+        if (ready !== 0) watcher.handler(ready);
+      }
+    } finally {
+      this.#batchCount = 0;
+    }
+  }
+}

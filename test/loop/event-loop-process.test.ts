@@ -1,0 +1,115 @@
+/**
+ * What the loop does to the process as a whole, run in child processes so that jest's own is
+ * left alone: a throwing handler is an uncaught exception like any other, and the loop keeps the
+ * process alive exactly while something is watched.
+ */
+import { readLine } from '../helpers/lines';
+import { distModule, runScript, spawnScript } from '../helpers/process';
+import { allowReset, connect } from '../helpers/tcp';
+
+/** The start of a child script: the compiled loop and addon, and a native listener. */
+function prelude(): string {
+  return `
+    const net = require('node:net');
+    const { EventLoop, READABLE } = require(${JSON.stringify(distModule('src/loop/event-loop'))});
+    const { addon } = require(${JSON.stringify(distModule('src/native/addon'))});
+    const loop = new EventLoop();
+    const listenFd = addon.fdListen('127.0.0.1', 0, 16);
+    const port = addon.fdLocalAddress(listenFd).port;
+  `;
+}
+
+test('a handler that throws surfaces as an uncaught exception and ends the process', async () => {
+  const result = await runScript(`${prelude()}
+    loop.watch(listenFd, () => { throw new Error('boom from a handler'); }).start(READABLE);
+    net.connect(port, '127.0.0.1').on('error', () => {});
+  `);
+  expect(result.stderr).toContain('Error: boom from a handler');
+  expect(result.stderr).toMatch(/at .*\[eval\]/); // the handler's own stack, not a native one
+  expect(result).toMatchObject({ code: 1, signal: null });
+});
+
+test('an uncaughtException listener sees the error and the loop keeps dispatching', async () => {
+  const result = await runScript(`${prelude()}
+    process.on('uncaughtException', (error) => console.log('caught: ' + error.message));
+    let thrown = false;
+    const client = net.connect(port, '127.0.0.1');
+    const watcher = loop.watch(listenFd, () => {
+      if (!thrown) {
+        thrown = true;
+        throw new Error('boom once');
+      }
+      const accepted = addon.fdAccept(listenFd);
+      console.log('dispatched again, accepted: ' + (typeof accepted === 'object'));
+      addon.fdClose(accepted.fd);
+      watcher.close();
+      addon.fdClose(listenFd);
+      client.destroy();
+    });
+    watcher.start(READABLE);
+  `);
+  expect(result.stdout).toBe('caught: boom once\ndispatched again, accepted: true\n');
+  expect(result).toMatchObject({ code: 0, signal: null, stderr: '' });
+});
+
+test('a watched fd keeps the process alive; with nothing watched it exits by itself', async () => {
+  const result = await runScript(`${prelude()}
+    const watcher = loop.watch(listenFd, () => {});
+    watcher.start(READABLE);
+    // An unref'd timer cannot keep the process alive: only the watcher can.
+    setTimeout(() => {
+      console.log('alive while watched: ' + loop.activeCount);
+      watcher.close();
+      addon.fdClose(listenFd);
+      // No loop.close(): a loop with nothing watched must not hold the process either.
+    }, 100).unref();
+  `);
+  expect(result.stdout).toBe('alive while watched: 1\n');
+  expect(result).toMatchObject({ code: 0, signal: null, stderr: '' });
+});
+
+test('a stopped (not closed) watcher does not hold the process', async () => {
+  const result = await runScript(`${prelude()}
+    const watcher = loop.watch(listenFd, () => {});
+    watcher.start(READABLE);
+    watcher.stop();
+    process.on('exit', () => console.log('exiting with ' + loop.activeCount + ' active'));
+  `);
+  expect(result.stdout).toBe('exiting with 0 active\n');
+  expect(result).toMatchObject({ code: 0, signal: null });
+});
+
+// uv_backend_timeout() is 0 while libuv has watcher changes queued (libuv src/unix/core.c); libuv
+// then blocks in its own epoll_pwait() with the real timeout, where our fds are not watched, so
+// the park must look again on the next iteration instead of letting libuv sleep without them.
+test('the parked loop hears its fds right after libuv starts a watcher', async () => {
+  const script = spawnScript(`${prelude()}
+    let server;
+    const guard = setTimeout(() => {
+      console.log('deaf until a timer fired');
+      process.exit(2);
+    }, 3000);
+    const watcher = loop.watch(listenFd, () => {
+      addon.fdClose(addon.fdAccept(listenFd).fd);
+      console.log('woken');
+      watcher.close();
+      addon.fdClose(listenFd);
+      server.close();
+      clearTimeout(guard);
+    });
+    watcher.start(READABLE);
+    setTimeout(() => {
+      // Any new libuv watcher will do (a socket, a pipe, a child): it is queued, not polled.
+      server = net.createServer().listen(0, '127.0.0.1');
+      console.log('port ' + port);
+    }, 100);
+  `);
+  const line = await readLine(script.child.stdout);
+  const port = Number(/^port (\d+)$/.exec(line)?.[1]);
+  // Give the child time to block; connecting earlier could reach it before it does.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  allowReset(await connect(port)); // the child exits without reading it
+  const result = await script.finished;
+  expect(result.stdout).toBe(`${line}\nwoken\n`);
+  expect(result.code).toBe(0);
+});

@@ -21,7 +21,8 @@ typedef struct sc_backend_s {
   int (*del)(void *state, int fd, int old_mask, int mask);
   /* Wait up to timeout_ms (-1: forever, 0: just look) and store at most
    * `capacity` ready fds in `fired`; returns how many it stored. A signal
-   * interrupting the wait is not an error: it returns 0. */
+   * interrupting the wait returns -EINTR: the caller decides whether to
+   * wait again (the process may have a signal handler to run first). */
   int (*poll)(void *state, int timeout_ms, sc_event_t *fired, int capacity);
 } sc_backend_t;
 

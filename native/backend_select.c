@@ -171,7 +171,7 @@ static int select_poll(void *state, int timeout_ms, sc_event_t *fired,
   r = select(s->maxfd + 1, (fd_set *) s->ready[READ_SET],
              (fd_set *) s->ready[WRITE_SET], NULL, tvp);
   if (r <= 0)
-    return r == 0 || errno == EINTR ? 0 : -errno;
+    return r == 0 ? 0 : -errno;
 
   return collect(s, words, fired, capacity);
 }

@@ -192,7 +192,8 @@ Napi::Value Loop::Poll(const Napi::CallbackInfo &info) {
 
   if (!CheckOpen(info.Env()) || !ArgInt(info, 0, "timeoutMs", &timeout))
     return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), sc_park_poll(park_, timeout));
+  int count = sc_park_poll(park_, timeout);
+  return Napi::Number::New(info.Env(), count == -EINTR ? 0 : count);
 }
 
 Napi::Value Loop::Start(const Napi::CallbackInfo &info) {

@@ -31,6 +31,7 @@ int sc_park_poll(sc_park_t *park, int timeout_ms) {
   return count < 0 ? count : without_backend_fd(park, count);
 }
 
+
 static void on_prepare(uv_prepare_t *prepare) {
   sc_park_t *park = prepare->data;
   int timeout;
@@ -42,7 +43,7 @@ static void on_prepare(uv_prepare_t *prepare) {
   timeout = uv_backend_timeout(park->uv_loop);
   count = sc_park_poll(park, timeout);
   uv_update_time(park->uv_loop);
-  if (count < 0) {
+  if (count < 0 && count != -EINTR) {
     /* Only a bug fails select() (EBADF: an fd closed while watched). Stop,
      * rather than fail again on every iteration, and say so. */
     sc_park_stop(park);
@@ -54,8 +55,10 @@ static void on_prepare(uv_prepare_t *prepare) {
    *   work per turn) and level-triggered readiness will report it again;
    * - after a zero timeout, because libuv also answers 0 while it has
    *   watcher changes to apply; its poll then blocks with the real
-   *   timeout, and only the next iteration's wait would include our fds. */
-  if (count > 0 || timeout == 0)
+   *   timeout, and only the next iteration's wait would include our fds;
+   * - after a signal (say the profiler's SIGPROF) cut the wait short:
+   *   libuv's poll must not then block without our fds either. */
+  if (count > 0 || timeout == 0 || count == -EINTR)
     uv_idle_start(&park->idle, on_idle);
   if (count > 0)
     park->on_ready(park, park->events, count);
@@ -90,6 +93,10 @@ int sc_park_start(sc_park_t *park) {
   if (started_park != NULL && started_park != park)
     return -EBUSY;
   started_park = park;
+  /* Look at once: started from a handler, after the last watcher stopped
+   * the park (and its idle handle), libuv would otherwise block in its own
+   * poll without our fds until something else woke it. */
+  uv_idle_start(&park->idle, on_idle);
   return uv_prepare_start(&park->prepare, on_prepare);
 }
 

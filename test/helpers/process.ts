@@ -50,9 +50,11 @@ export interface RunningScript {
   finished: Promise<ScriptResult>;
 }
 
-/** Start `node -e script`; killed after the test if it is still running. */
-export function spawnScript(script: string): RunningScript {
-  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start `node [nodeArgs] -e script`; killed after the test if it is still running. */
+export function spawnScript(script: string, nodeArgs: readonly string[] = []): RunningScript {
+  const child = spawn(process.execPath, [...nodeArgs, '-e', script], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (text: string) => (output.stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (output.stderr += text));

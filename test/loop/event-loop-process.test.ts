@@ -3,9 +3,14 @@
  * left alone: a throwing handler is an uncaught exception like any other, and the loop keeps the
  * process alive exactly while something is watched.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 import { readLine } from '../helpers/lines';
 import { distModule, runScript, spawnScript } from '../helpers/process';
 import { allowReset, connect } from '../helpers/tcp';
+import { teardown } from '../helpers/teardown';
 
 /** The start of a child script: the compiled loop and addon, and a native listener. */
 function prelude(): string {
@@ -112,4 +117,77 @@ test('the parked loop hears its fds right after libuv starts a watcher', async (
   const result = await script.finished;
   expect(result.stdout).toBe(`${line}\nwoken\n`);
   expect(result.code).toBe(0);
+});
+
+// A handler that closes the last watcher (which stops the park) and then watches a new fd (which
+// starts it again) runs inside the park's own wait: the restart must keep libuv from blocking in
+// its poll without our fds, or the new fd goes unheard until an unrelated wake-up (here: never).
+test('a park stopped and restarted within one batch keeps hearing its fds', async () => {
+  const script = spawnScript(`${prelude()}
+    const buffer = Buffer.alloc(64);
+    const watcher = loop.watch(listenFd, () => {
+      const fd = addon.fdAccept(listenFd).fd;
+      watcher.close(); // nothing is watched now: the park stops
+      addon.fdClose(listenFd);
+      const echo = loop.watch(fd, () => {
+        const n = addon.fdRead(fd, buffer, 0, buffer.length);
+        if (n > 0) addon.fdWrite(fd, buffer, 0, n);
+        echo.close();
+        addon.fdClose(fd);
+      });
+      echo.start(READABLE); // and starts again
+    });
+    watcher.start(READABLE);
+    console.log('port ' + port);
+  `);
+  const port = Number(/^port (\d+)$/.exec(await readLine(script.child.stdout))?.[1]);
+  const client = await connect(port);
+  // Wait until the child has accepted (and so restarted its park) before writing.
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const echoed = new Promise((resolve) => client.once('data', resolve));
+  client.write('x');
+  expect(String(await echoed)).toBe('x');
+  client.end();
+  expect((await script.finished).code).toBe(0);
+});
+
+// A signal that libuv does not handle (the CPU profiler's SIGPROF, every 100 µs here) cuts
+// select() short with EINTR. The park must then look again at once: if it let libuv block in its
+// own epoll_wait, where our fds are not, the loop would stay deaf (here: for ever).
+test('the parked loop keeps hearing its fds while signals interrupt its waits', async () => {
+  const profiles = fs.mkdtempSync(path.join(os.tmpdir(), 'selectchat-prof-'));
+  teardown(() => fs.rmSync(profiles, { recursive: true, force: true }));
+  const profiler = ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profiles];
+  const script = spawnScript(
+    `${prelude()}
+    const buffer = Buffer.alloc(64);
+    let echoes = 0;
+    const watcher = loop.watch(listenFd, () => {
+      const fd = addon.fdAccept(listenFd).fd;
+      watcher.close();
+      addon.fdClose(listenFd);
+      const echo = loop.watch(fd, () => {
+        const n = addon.fdRead(fd, buffer, 0, buffer.length);
+        if (n > 0) addon.fdWrite(fd, buffer, 0, n);
+        if (n <= 0 || ++echoes === 200) {
+          echo.close();
+          addon.fdClose(fd);
+        }
+      });
+      echo.start(READABLE);
+    });
+    watcher.start(READABLE);
+    console.log('port ' + port);
+  `,
+    profiler,
+  );
+  const port = Number(/^port (\d+)$/.exec(await readLine(script.child.stdout))?.[1]);
+  const client = await connect(port);
+  for (let i = 0; i < 200; i++) {
+    const echoed = new Promise((resolve) => client.once('data', resolve));
+    client.write('x');
+    expect(String(await echoed)).toBe('x');
+  }
+  client.end();
+  expect((await script.finished).code).toBe(0);
 });

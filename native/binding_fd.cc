@@ -82,7 +82,10 @@ Napi::Value PeerAddress(const Napi::CallbackInfo &info) {
   return AddressOf(info, false);
 }
 
-Napi::Value Read(const Napi::CallbackInfo &info) {
+// read(fd, buffer, offset, length) and write(...): bytes moved, 0 at EOF
+// (reads), or a negated errno (-EAGAIN: would block).
+template <typename Bytes, ssize_t (*F)(int, Bytes, size_t)>
+Napi::Value FdBytes(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   uint8_t *data;
   size_t length;
@@ -90,18 +93,7 @@ Napi::Value Read(const Napi::CallbackInfo &info) {
 
   if (!ArgInt(info, 0, "fd", &fd) || !ArgByteRange(info, 1, &data, &length))
     return env.Undefined();
-  return Napi::Number::New(env, sc_fd_read(fd, data, length));
-}
-
-Napi::Value Write(const Napi::CallbackInfo &info) {
-  Napi::Env env = info.Env();
-  uint8_t *data;
-  size_t length;
-  int fd;
-
-  if (!ArgInt(info, 0, "fd", &fd) || !ArgByteRange(info, 1, &data, &length))
-    return env.Undefined();
-  return Napi::Number::New(env, sc_fd_write(fd, data, length));
+  return Napi::Number::New(env, F(fd, data, length));
 }
 
 // Writes as many of `buffers` as one sendmsg() takes (at most IOV_MAX);
@@ -170,8 +162,10 @@ Napi::Object InitFd(Napi::Env env, Napi::Object exports) {
               Napi::Function::New<LocalAddress>(env, "fdLocalAddress"));
   exports.Set("fdPeerAddress",
               Napi::Function::New<PeerAddress>(env, "fdPeerAddress"));
-  exports.Set("fdRead", Napi::Function::New<Read>(env, "fdRead"));
-  exports.Set("fdWrite", Napi::Function::New<Write>(env, "fdWrite"));
+  exports.Set("fdRead",
+              Napi::Function::New<FdBytes<void *, sc_fd_read>>(env, "fdRead"));
+  exports.Set("fdWrite", Napi::Function::New<FdBytes<const void *, sc_fd_write>>(
+                             env, "fdWrite"));
   exports.Set("fdWritev", Napi::Function::New<Writev>(env, "fdWritev"));
   exports.Set("fdShutdown",
               Napi::Function::New<FdIntInt<Shutdown>>(env, "fdShutdown"));

@@ -18,3 +18,12 @@ export function createLogger(level: LogLevel): Logger {
   // Synchronous: a line logged just before exit is never lost.
   return pino(options, pino.destination({ dest: 1, sync: true }));
 }
+
+/**
+ * Log a line that tools and users rely on (`listening on HOST:PORT`) at
+ * `info` even when the level is quieter; only `silent` silences it.
+ */
+export function announce(log: Logger, message: string): void {
+  const level = log.level === 'silent' ? 'silent' : 'info';
+  log.child({}, { level }).info(message);
+}

@@ -21,9 +21,28 @@ export class WriteQueue {
     this.#bytes += chunk.length;
   }
 
-  /** Up to `max` chunks from the front, for one writev. */
+  /**
+   * Up to `max` buffers from the front, for one writev. Chunks that lie
+   * next to each other in memory (a burst of lines from one LineArena slab)
+   * go out as one buffer, so a broadcast burst costs one iovec, not one per
+   * line.
+   */
   front(max: number): Buffer[] {
-    return this.#chunks.slice(this.#head, this.#head + max);
+    const out: Buffer[] = [];
+    let run: Buffer | undefined;
+    let runEnd = 0; // byte offset in run.buffer just past the run
+    for (let i = this.#head; i < this.#chunks.length; i++) {
+      const chunk = this.#chunks[i];
+      if (run !== undefined && chunk.buffer === run.buffer && chunk.byteOffset === runEnd) {
+        runEnd += chunk.length;
+        continue;
+      }
+      if (run !== undefined && out.push(widen(run, runEnd)) === max) return out;
+      run = chunk;
+      runEnd = chunk.byteOffset + chunk.length;
+    }
+    if (run !== undefined) out.push(widen(run, runEnd));
+    return out;
   }
 
   /** Drop `written` bytes from the front. */
@@ -53,4 +72,10 @@ export class WriteQueue {
     this.#head = 0;
     this.#bytes = 0;
   }
+}
+
+/** `run` extended to end at byte `end` of its memory. */
+function widen(run: Buffer, end: number): Buffer {
+  if (end === run.byteOffset + run.length) return run;
+  return Buffer.from(run.buffer, run.byteOffset, end - run.byteOffset);
 }

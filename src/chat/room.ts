@@ -1,0 +1,183 @@
+/**
+ * The chat room: members, their unique nicks, and who gets which event. It talks to connections
+ * only through {@link Peer}, so it knows nothing of sockets, TLS or the loop; the transport calls
+ * `join`, `handleLine`, `reportError` and `leave`.
+ *
+ * Broadcasts encode each event once and hand the same Buffer to every recipient. A chat message
+ * costs one parse, one encode and one pass over the members; filters add one word split per
+ * message, and only when some recipient has filters.
+ */
+import { ProtocolError } from '../protocol/errors';
+import { EventFormatter, type EventType } from '../protocol/format';
+import { GUEST_NICK_PREFIX } from '../protocol/limits';
+import { nickKey } from '../protocol/nick';
+import { parseCommand } from '../protocol/parse';
+import { COMMANDS, runCommand } from './commands/command-table';
+import type { ChatEventType, CommandRoom, CommandTable } from './commands/context';
+import { Member } from './member';
+import type { Peer } from './peer';
+import { wordsOf } from './word-filter';
+
+/** Options for {@link Room}. */
+export interface RoomOptions {
+  /** The clock for event times, WHOIS `since` and `idle`; tests inject a fixed one. */
+  now?: () => Date;
+  /** Text of the `WELCOME` line every newcomer gets. */
+  welcome?: string;
+}
+
+/** Sent to everyone by {@link Room.shutdown}, and the reason its closes carry. */
+export const SHUTDOWN_TEXT = 'server shutting down';
+
+const DEFAULT_WELCOME = 'welcome to selectchat; /help lists the commands, /nick <name> renames you';
+
+/** One chat room. */
+export class Room implements CommandRoom {
+  /** The command table `handleLine` dispatches through and `/help` describes. */
+  readonly commands: CommandTable = COMMANDS;
+  // Insertion order is join order, which USERS reports.
+  readonly #members = new Set<Member>();
+  readonly #byNick = new Map<string, Member>();
+  readonly #clock: () => number;
+  readonly #formatter: EventFormatter;
+  readonly #welcome: string;
+  #nextGuest = 1;
+  #closing = false;
+
+  constructor(options: RoomOptions = {}) {
+    const now = options.now;
+    // Date.now avoids a Date allocation per event when no test clock is injected.
+    this.#clock = now === undefined ? Date.now : () => now().getTime();
+    this.#formatter = new EventFormatter(this.#clock);
+    this.#welcome = options.welcome ?? DEFAULT_WELCOME;
+  }
+
+  /** Number of members. */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  /**
+   * Adds a connection under a fresh `guest-N` nick: it gets `WELCOME <nick> :<text>`, everyone
+   * else `JOIN <nick>`. After {@link shutdown} it gets the shutdown notice and is closed instead.
+   */
+  join(peer: Peer): Member {
+    const member = new Member(peer, this.#guestNick(), this.#clock());
+    if (this.#closing) {
+      member.markGone();
+      this.send(member, 'INFO', [], SHUTDOWN_TEXT);
+      peer.close(SHUTDOWN_TEXT);
+      return member;
+    }
+    this.#members.add(member);
+    this.#byNick.set(nickKey(member.nick), member);
+    this.send(member, 'WELCOME', [member.nick], this.#welcome);
+    this.#sendAll(this.#formatter.format('JOIN', [member.nick]), member);
+    return member;
+  }
+
+  /**
+   * Carries out one decoded line from `member`: a command, or text to say. Errors go back to the
+   * member as one `ERROR` line. Blank lines, and lines from a member that has left, are ignored.
+   */
+  handleLine(member: Member, line: string): void {
+    if (!member.present) return;
+    const command = parseCommand(line);
+    if (command === null) return;
+    member.lastActiveAt = this.#clock();
+    const outcome =
+      command instanceof ProtocolError ? command : runCommand(this.commands, this, member, command);
+    if (outcome !== undefined) this.reportError(member, outcome);
+  }
+
+  /** Sends `ERROR <code> :<message>` to `member` (e.g. `line-too-long` from the framer). */
+  reportError(member: Member, error: ProtocolError): void {
+    if (member.present) this.send(member, 'ERROR', [error.code], error.message);
+  }
+
+  /**
+   * Removes `member`; everyone else gets `QUIT <nick> :<reason>` (not during shutdown, when they
+   * are all leaving). Idempotent, so the transport may call it after `/quit` already did.
+   */
+  leave(member: Member, reason: string): void {
+    if (!member.present) return;
+    member.markGone();
+    this.#members.delete(member);
+    this.#byNick.delete(nickKey(member.nick));
+    if (!this.#closing) this.broadcast('QUIT', [member.nick], reason);
+  }
+
+  /** Sends every member `INFO :server shutting down`, then closes its peer. */
+  shutdown(): void {
+    this.#closing = true;
+    const line = this.#formatter.format('INFO', [], SHUTDOWN_TEXT);
+    // Copied first: a transport may call leave() from close(), shrinking the set.
+    for (const member of [...this.#members]) {
+      member.peer.send(line);
+      member.peer.close(SHUTDOWN_TEXT);
+    }
+  }
+
+  /** {@inheritDoc CommandRoom.now} */
+  now(): number {
+    return this.#clock();
+  }
+
+  /** {@inheritDoc CommandRoom.find} */
+  find(nick: string): Member | undefined {
+    return this.#byNick.get(nickKey(nick));
+  }
+
+  /** {@inheritDoc CommandRoom.members} */
+  members(): IterableIterator<Member> {
+    return this.#members.values();
+  }
+
+  /** {@inheritDoc CommandRoom.send} */
+  send(to: Member, type: EventType, args: readonly string[], text?: string): void {
+    to.peer.send(this.#formatter.format(type, args, text));
+  }
+
+  /** {@inheritDoc CommandRoom.broadcast} */
+  broadcast(type: EventType, args: readonly string[], text?: string): void {
+    this.#sendAll(this.#formatter.format(type, args, text));
+  }
+
+  /** {@inheritDoc CommandRoom.deliver} */
+  deliver(
+    type: ChatEventType,
+    args: readonly string[],
+    text: string,
+    recipients?: readonly Member[],
+  ): void {
+    const line = this.#formatter.format(type, args, text);
+    let words: ReadonlySet<string> | undefined;
+    for (const member of recipients ?? this.#members) {
+      if (member.filter.size > 0) {
+        words ??= wordsOf(text);
+        if (member.filter.blocks(words)) continue;
+      }
+      member.peer.send(line);
+    }
+  }
+
+  /** {@inheritDoc CommandRoom.rename} */
+  rename(member: Member, nick: string): void {
+    this.#byNick.delete(nickKey(member.nick));
+    member.setNick(nick);
+    this.#byNick.set(nickKey(nick), member);
+  }
+
+  /** Sends one encoded line to every member but `except`. */
+  #sendAll(line: Buffer, except?: Member): void {
+    for (const member of this.#members) if (member !== except) member.peer.send(line);
+  }
+
+  /** The next `guest-N` nobody uses; N only grows, so a name is not handed out twice. */
+  #guestNick(): string {
+    let nick: string;
+    do nick = GUEST_NICK_PREFIX + this.#nextGuest++;
+    while (this.#byNick.has(nickKey(nick)));
+    return nick;
+  }
+}

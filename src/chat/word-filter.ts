@@ -1,0 +1,62 @@
+/**
+ * Whole-word filters. A word is a maximal run of Unicode letters, marks, digits and `_`, compared
+ * after `toLowerCase()`. Filter words are single words by construction, so "contains W as a whole
+ * word" is "W is one of the text's words", which needs the text's words once per message no matter
+ * how many recipients filter.
+ */
+import { MAX_FILTER_WORD_LENGTH } from '../protocol/limits';
+
+const WORD_RE = /[\p{L}\p{M}\p{N}_]+/gu;
+const ONE_WORD_RE = /^[\p{L}\p{M}\p{N}_]+$/u;
+
+/** The set of lower-cased words in `text`; computed lazily, only when a recipient filters. */
+export function wordsOf(text: string): ReadonlySet<string> {
+  return new Set(text.toLowerCase().match(WORD_RE));
+}
+
+/** Length in characters (code points), not UTF-16 units: `𝐀` is one letter. */
+function characters(word: string): number {
+  return word.length <= MAX_FILTER_WORD_LENGTH ? word.length : [...word].length;
+}
+
+/** The stored form of a filter word, or `undefined` if `word` is not one word. */
+export function normalizeFilterWord(word: string): string | undefined {
+  if (characters(word) > MAX_FILTER_WORD_LENGTH || !ONE_WORD_RE.test(word)) return undefined;
+  return word.toLowerCase();
+}
+
+/** The per-member filter list. */
+export class WordFilter {
+  readonly #words = new Set<string>();
+
+  /** Number of filter words. */
+  get size(): number {
+    return this.#words.size;
+  }
+
+  /** Filter words in the order they were added, lower-cased. */
+  list(): string[] {
+    return [...this.#words];
+  }
+
+  /** True if the normalized `word` is a filter word. */
+  has(word: string): boolean {
+    return this.#words.has(word);
+  }
+
+  /** Adds a normalized word (see {@link normalizeFilterWord}). */
+  add(word: string): void {
+    this.#words.add(word);
+  }
+
+  /** Removes a normalized word; false if it was not there. */
+  remove(word: string): boolean {
+    return this.#words.delete(word);
+  }
+
+  /** True if any filter word is among `words` (see {@link wordsOf}). */
+  blocks(words: ReadonlySet<string>): boolean {
+    for (const w of this.#words) if (words.has(w)) return true;
+    return false;
+  }
+}

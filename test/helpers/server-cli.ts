@@ -1,0 +1,36 @@
+/**
+ * The real `selectchat-server` run to completion with exactly the given options (no `--port 0`
+ * added), for what ends by itself: `--help`, `--version`, bad options, a port in use. Killed after
+ * the test if it is still running.
+ */
+import { spawn } from 'node:child_process';
+
+import { distModule, type ScriptResult } from './process';
+import { teardown } from './teardown';
+
+/** Runs `node dist/src/server/main.js ...args` and resolves with its exit and output. */
+export function runServer(args: readonly string[]): Promise<ScriptResult> {
+  const child = spawn(process.execPath, [distModule('src/server/main'), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output = { stdout: '', stderr: '' };
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output.stdout += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (output.stderr += text));
+  const closed = new Promise<ScriptResult>((resolve) => {
+    // 'close' comes after 'exit' and after both output streams have ended.
+    child.once('close', (code, signal) => resolve({ code, signal, ...output }));
+  });
+  teardown(async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await closed;
+  });
+  return closed;
+}
+
+/** The JSON log lines of a server's stdout, parsed. */
+export function logLines(stdout: string): { level: number; msg: string }[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
+}

@@ -20,3 +20,12 @@ export const MAX_FILTER_WORD_LENGTH = 64;
 
 /** Reason shown in `QUIT` when `/quit` gives none. */
 export const DEFAULT_QUIT_REASON = 'quit';
+
+/**
+ * Most bytes a client may be owed (`--sendq`): past it, a client that does not read is
+ * disconnected with `QUIT <nick> :sendq exceeded` rather than growing the server's memory.
+ */
+export const MAX_SENDQ_BYTES = 1024 * 1024;
+
+/** The QUIT reason of a client dropped for not reading. */
+export const SENDQ_EXCEEDED = 'sendq exceeded';

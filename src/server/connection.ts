@@ -6,14 +6,16 @@
 import type { Member } from '../chat/member';
 import type { Peer } from '../chat/peer';
 import type { Room } from '../chat/room';
-import type { SystemError } from '../native/errno';
 import type { ProtocolError } from '../protocol/errors';
+import { SENDQ_EXCEEDED } from '../protocol/limits';
 import { LineReader } from '../protocol/line-reader';
-import type { Channel, ChannelHandlers } from '../transport/channel';
+import type { Channel, ChannelError, ChannelHandlers } from '../transport/channel';
 import type { Logger } from './log';
 
 export interface ConnectionOptions {
   maxLineBytes: number;
+  /** Bytes a client may be owed before it is dropped (see MAX_SENDQ_BYTES). */
+  sendqBytes: number;
 }
 
 /** Opens the channel, handing it the connection's handlers. */
@@ -24,11 +26,11 @@ export type ChannelFactory = (handlers: ChannelHandlers) => Channel;
  * EPIPE is an ordinary close too: the client closed its socket, and the
  * room wrote to it before reading its FIN.
  */
-function quitReason(error: SystemError | undefined): string {
+function quitReason(error: ChannelError | undefined): string {
   if (error === undefined || error.code === 'EPIPE') return 'connection closed';
   if (error.code === 'ECONNRESET') return 'connection reset by peer';
   if (error.code === 'ETIMEDOUT') return 'connection timed out';
-  return `connection error: ${error.code}`;
+  return `connection error: ${error.code ?? error.message}`;
 }
 
 export class Connection implements Peer, ChannelHandlers {
@@ -40,6 +42,8 @@ export class Connection implements Peer, ChannelHandlers {
   #channel: Channel;
   #reader: LineReader;
   #member: Member;
+  #sendqBytes: number;
+  #sendqCheck: NodeJS.Immediate | undefined;
   #closeReason: string | undefined; // set when the server or the client (/quit) closed it
   #onLine = (line: string): void => this.#room.handleLine(this.#member, line);
   #onError = (error: ProtocolError): void => this.#room.reportError(this.#member, error);
@@ -47,6 +51,7 @@ export class Connection implements Peer, ChannelHandlers {
   constructor(room: Room, open: ChannelFactory, options: ConnectionOptions, log: Logger) {
     this.#room = room;
     this.#reader = new LineReader({ maxLineBytes: options.maxLineBytes });
+    this.#sendqBytes = options.sendqBytes;
     this.#channel = open(this);
     this.remoteAddress = this.#channel.remote.address;
     this.remotePort = this.#channel.remote.port;
@@ -57,7 +62,13 @@ export class Connection implements Peer, ChannelHandlers {
   }
 
   send(line: Buffer): void {
+    if (this.#closeReason === SENDQ_EXCEEDED) return;
     this.#channel.write(line);
+    if (this.#sendqCheck === undefined && this.#channel.queuedBytes > this.#sendqBytes) {
+      // Over the limit before this turn's flush says nothing yet: a burst bigger than the sendq
+      // is fine for a client that reads. Judge once the turn's writes have been attempted.
+      this.#sendqCheck = setImmediate(() => this.#checkSendq());
+    }
   }
 
   close(reason: string): void {
@@ -75,7 +86,20 @@ export class Connection implements Peer, ChannelHandlers {
     this.#channel.end();
   }
 
-  onClose(error?: SystemError): void {
+  /**
+   * A client that does not read must not make the server hold its chat without bound: past the
+   * sendq it leaves, and what it was owed is dropped.
+   */
+  #checkSendq(): void {
+    this.#sendqCheck = undefined;
+    if (this.#channel.queuedBytes <= this.#sendqBytes || this.#closeReason !== undefined) return;
+    this.#closeReason = SENDQ_EXCEEDED;
+    this.#room.leave(this.#member, SENDQ_EXCEEDED);
+    this.#channel.destroy();
+  }
+
+  onClose(error?: ChannelError): void {
+    clearImmediate(this.#sendqCheck);
     const reason = this.#closeReason ?? quitReason(error);
     this.#room.leave(this.#member, reason);
     this.#log.info(`disconnected ${this.#member.nick}: ${reason}`);

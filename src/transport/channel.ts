@@ -3,7 +3,9 @@
  * (`FdSocket`) today, TLS next. Bytes only; framing is the caller's.
  */
 import type { SocketAddress } from '../native/addon';
-import type { SystemError } from '../native/errno';
+
+/** What closed a channel: a system error (`code` ECONNRESET...) or a TLS one. */
+export type ChannelError = Error & { code?: string };
 
 export interface ChannelHandlers {
   /** Bytes received. May be a view into a shared slab: valid only during the call. */
@@ -14,7 +16,7 @@ export interface ChannelHandlers {
    * Closed; called once, last, with the error that closed it if any, and
    * always after the call stack that caused it has unwound.
    */
-  onClose(error?: SystemError): void;
+  onClose(error?: ChannelError): void;
 }
 
 export interface Channel {

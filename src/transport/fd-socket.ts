@@ -12,7 +12,12 @@ import type { Channel, ChannelHandlers } from './channel';
 import { WriteQueue } from './write-queue';
 
 /** onData's chunk is a view into a slab shared by every FdSocket. */
-export type FdSocketHandlers = ChannelHandlers;
+export interface FdSocketHandlers extends ChannelHandlers {
+  /** The write queue has emptied: for a producer that waits for room. */
+  onDrain?(): void;
+  /** As Channel's; an FdSocket's errors are always system errors. */
+  onClose(error?: SystemError): void;
+}
 
 /** Bytes read per readable event; one read per event keeps turns fair. */
 const READ_CHUNK = 64 * 1024;
@@ -144,14 +149,20 @@ export class FdSocket implements Channel {
 
   #flush(): void {
     if (this.#queue.empty) return;
-    const written = addon.fdWritev(this.fd, this.#queue.front(addon.IOV_MAX));
+    const chunks = this.#queue.front(addon.IOV_MAX);
+    // One buffer (the usual case, lines being merged) skips the array crossing.
+    const written =
+      chunks.length === 1
+        ? addon.fdWrite(this.fd, chunks[0], 0, chunks[0].length)
+        : addon.fdWritev(this.fd, chunks);
     if (written < 0) {
       if (written !== EAGAIN) return this.#fail(written, 'write');
       return this.#updateInterest();
     }
     this.#queue.advance(written);
-    if (this.#queue.empty && this.#ending) this.#shutdown();
-    else this.#updateInterest();
+    if (this.#queue.empty && this.#ending) return this.#shutdown();
+    this.#updateInterest();
+    if (this.#queue.empty) this.#handlers.onDrain?.();
   }
 
   // FIN, then read (and discard) until the peer's FIN or the linger timer.

@@ -105,7 +105,9 @@ test('a port in use: one fatal log line naming it, and exit code 1', async () =>
       level: 60,
       time: expect.any(Number),
       msg: expect.stringMatching(
-        new RegExp(`^cannot listen on 127\\.0\\.0\\.1:${first.port}: .*(EADDRINUSE|in use)`),
+        new RegExp(
+          `^cannot start: cannot listen on 127\\.0\\.0\\.1:${first.port} \\(plain\\): .*(EADDRINUSE|in use)`,
+        ),
       ),
     },
   ]);
@@ -145,6 +147,8 @@ test('a host name that does not resolve is a clear fatal error, exit 1', async (
   const result = await runServer(['--host', 'no-such-host.invalid', '--port', '0']);
   expect(result.code).toBe(1);
   expect(logLines(result.stdout).map((l) => l.msg)).toEqual([
-    expect.stringMatching(/^cannot listen on no-such-host\.invalid:0: .*ENOTFOUND/),
+    expect.stringMatching(
+      /^cannot start: cannot resolve --host no-such-host\.invalid: .*ENOTFOUND/,
+    ),
   ]);
 });

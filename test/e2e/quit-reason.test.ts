@@ -39,7 +39,7 @@ test('a client that closes while the server writes to it gets QUIT :connection c
   const connection = new Connection(
     room,
     (handlers) => (socket = new FdSocket(loop, fd, peer, handlers)),
-    { maxLineBytes: 2048 },
+    { maxLineBytes: 2048, sendqBytes: 64 << 20 }, // the sendq is not the subject here
     pino({ level: 'silent' }),
   );
   teardown(() => socket?.destroy()); // before the loop closes

@@ -3,11 +3,13 @@
  * Every line the server sends is checked to be valid UTF-8 and parsed with `parseEvent`, so a
  * malformed line fails the test that receives it. `next()` awaits events in order and, on a
  * timeout, fails with the lines received so far. The socket is destroyed after the test.
+ * `connectTls()` does the same over TLS.
  */
 import net from 'node:net';
 
 import { EventParseError, parseEvent, type ServerEvent } from '../../src/protocol/event-parser';
 import { teardown } from './teardown';
+import { connectTlsSocket, type TlsClientOptions } from './tls-connect';
 
 /** How long `next()` waits by default; a line on the loopback takes well under a millisecond. */
 export const EVENT_TIMEOUT_MS = 5000;
@@ -52,7 +54,10 @@ function connectSocket(port: number, host: string): Promise<net.Socket> {
 }
 
 export class ChatClient {
+  /** The connection the lines travel on: a TCP socket, or the TLS socket over one. */
   readonly socket: net.Socket;
+  /** The TCP socket under it all: `socket` itself for plain TCP. */
+  readonly raw: net.Socket;
   /** Every line received so far, without its `\n`, in order. */
   readonly lines: string[] = [];
   /** Resolves when the server has closed its side (EOF) or the socket closed. */
@@ -74,8 +79,9 @@ export class ChatClient {
   #waiter: Waiter | undefined;
   #lastTime = '';
 
-  private constructor(socket: net.Socket) {
+  private constructor(socket: net.Socket, raw: net.Socket = socket) {
     this.socket = socket;
+    this.raw = raw;
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('error', (error) => this.#fail(new Error(`socket error: ${error.message}`), false));
     // A malformed line fails the test even if the test never awaits another event.
@@ -99,7 +105,20 @@ export class ChatClient {
    * The socket is destroyed after the test.
    */
   static async connect(port: number, host = '127.0.0.1'): Promise<ChatClient> {
-    const client = new ChatClient(await connectSocket(port, host));
+    return ChatClient.#welcomed(new ChatClient(await connectSocket(port, host)));
+  }
+
+  /** As `connect()`, over TLS (see `connectTlsSocket` for `options`). */
+  static async connectTls(
+    port: number,
+    options: TlsClientOptions,
+    host = '127.0.0.1',
+  ): Promise<ChatClient> {
+    const { socket, raw } = await connectTlsSocket(port, options, host);
+    return ChatClient.#welcomed(new ChatClient(socket, raw));
+  }
+
+  static async #welcomed(client: ChatClient): Promise<ChatClient> {
     client.welcome = await client.next();
     if (client.welcome.type !== 'WELCOME') {
       throw new Error(`the first line is not WELCOME: ${client.lines[0]}`);
@@ -114,7 +133,7 @@ export class ChatClient {
 
   /** The local port of the connection, as the server sees it in WHOIS. */
   get localPort(): number {
-    const port = this.socket.localPort;
+    const port = this.raw.localPort;
     if (port === undefined) throw new Error('not connected');
     return port;
   }
@@ -187,9 +206,9 @@ export class ChatClient {
     await this.closed;
   }
 
-  /** Resets the connection (RST) and awaits the local close. */
+  /** Resets the connection (RST; over TLS, of the TCP socket under it) and awaits the close. */
   async reset(): Promise<void> {
-    this.socket.resetAndDestroy();
+    this.raw.resetAndDestroy();
     await this.closed;
   }
 

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -80,16 +81,44 @@ export interface RunningServer {
   child: ChildProcess;
   pid: number;
   host: string;
+  /** The plain TCP port (NaN with `--port off`). */
   port: number;
+  /** The TLS port (NaN unless `--tls-port` was given). */
+  tlsPort: number;
+  /** The server's own fresh --data-dir, removed after the test. */
+  dataDir: string;
   /** The messages (`msg`) of the JSON log lines seen so far. */
   messages: string[];
   exited: Promise<Exit>;
 }
 
-/** Spawn `selectchat-server --port 0` and wait for its `listening on HOST:PORT` line. */
+/**
+ * Arguments every test server gets first (the test's own come after and win): any free plain
+ * port, no TLS listener unless asked (no fixed port 7443), and a data dir of its own.
+ */
+export function serverDefaults(): string[] {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selectchat-data-'));
+  teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+  return ['--port', '0', '--tls-port', 'off', '--data-dir', dataDir];
+}
+
+/** The value of the last `name` option in args, as commander reads it. */
+function lastOption(args: readonly string[], name: string): string | undefined {
+  const at = args.lastIndexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+/**
+ * Spawn `selectchat-server` on free ports and wait for its `listening on HOST:PORT (KIND, ...)`
+ * lines: plain unless `--port off`, TLS when `--tls-port` is given (e.g. `['--tls-port', '0']`).
+ */
 export async function startServer(args: readonly string[] = []): Promise<RunningServer> {
   const main = distModule('src/server/main');
-  const child = spawn(process.execPath, [main, '--port', '0', ...args], {
+  const all = [...serverDefaults(), ...args];
+  const kinds = new Set<string>();
+  if (lastOption(all, '--port') !== 'off') kinds.add('plain');
+  if (lastOption(all, '--tls-port') !== 'off') kinds.add('tls');
+  const child = spawn(process.execPath, [main, ...all], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = tracked(child);
@@ -104,19 +133,24 @@ export async function startServer(args: readonly string[] = []): Promise<Running
     messages.push(msg);
     onMessage(msg);
   });
-  const listening = await new Promise<RegExpExecArray>((resolve, reject) => {
+  const listening = new Map<string, RegExpExecArray>();
+  await new Promise<void>((resolve, reject) => {
     onMessage = (msg) => {
-      const match = /^listening on \[?([^\]]*)\]?:(\d+)/.exec(msg);
-      if (match !== null) resolve(match);
+      const match = /^listening on \[?([^\]]*)\]?:(\d+) \((\w+)/.exec(msg);
+      if (match !== null) listening.set(match[3], match);
+      if (listening.size === kinds.size) resolve();
     };
     void exited.then(() => reject(new Error(`the server exited before listening: ${stderr}`)));
   });
   if (child.pid === undefined) throw new Error('the server has no pid');
+  const first = listening.get('plain') ?? (listening.get('tls') as RegExpExecArray);
   return {
     child,
     pid: child.pid,
-    host: listening[1],
-    port: Number(listening[2]),
+    host: first[1],
+    port: Number(listening.get('plain')?.[2]),
+    tlsPort: Number(listening.get('tls')?.[2]),
+    dataDir: lastOption(all, '--data-dir') as string,
     messages,
     exited,
   };

@@ -1,18 +1,22 @@
 /**
- * The real `selectchat-server` run to completion with exactly the given options (no `--port 0`
- * added), for what ends by itself: `--help`, `--version`, bad options, a port in use. Killed after
- * the test if it is still running.
+ * The real `selectchat-server` run to completion, for what ends by itself: `--help`, `--version`,
+ * bad options, a port in use. It gets `serverDefaults()` first (free port, no TLS, its own data
+ * dir), and the test's options after them win. Killed after the test if it is still running.
  */
 import { spawn } from 'node:child_process';
 
-import { distModule, type ScriptResult } from './process';
+import { distModule, serverDefaults, type ScriptResult } from './process';
 import { teardown } from './teardown';
 
 /** Runs `node dist/src/server/main.js ...args` and resolves with its exit and output. */
 export function runServer(args: readonly string[]): Promise<ScriptResult> {
-  const child = spawn(process.execPath, [distModule('src/server/main'), ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [distModule('src/server/main'), ...serverDefaults(), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (text: string) => (output.stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (output.stderr += text));

@@ -1,0 +1,87 @@
+/** The server's command line: every option, its default and its check. */
+import { Command, InvalidArgumentError } from 'commander';
+
+import { MAX_LINE_BYTES, MAX_SENDQ_BYTES } from '../protocol/limits';
+import { LOG_LEVELS, type LogLevel } from './log';
+
+export const VERSION = '0.1.0';
+
+export interface ServerConfig {
+  host: string;
+  /** undefined: `off` */
+  port: number | undefined;
+  tlsPort: number | undefined;
+  tlsCert: string | undefined;
+  tlsKey: string | undefined;
+  handshakeTimeout: number; // seconds
+  dataDir: string;
+  logLevel: LogLevel;
+  maxLine: number;
+  sendq: number;
+}
+
+function integer(min: number, max: number, what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be ${what} from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+function portOrOff(value: string): number | 'off' {
+  return value === 'off' ? 'off' : integer(0, 65535, 'off or a port')(value);
+}
+
+function parseLevel(value: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return value as LogLevel;
+}
+
+/** Parse argv; prints help or an error and exits on bad input, as CLIs do. */
+export function parseConfig(argv: string[]): ServerConfig {
+  const config = new Command('selectchat-server')
+    .description('A chat room over TCP and TLS, multiplexed by a native select(2) loop.')
+    .version(VERSION)
+    .option('--host <host>', 'IPv4 or IPv6 address (or host name) to listen on', '127.0.0.1')
+    .option('--port <port>', 'plain TCP port (0: any free port; off: none)', portOrOff, 7000)
+    .option('--tls-port <port>', 'TLS port (0: any free port; off: none)', portOrOff, 7443)
+    .option('--tls-cert <file>', 'PEM certificate (default: a self-signed one in the data dir)')
+    .option('--tls-key <file>', 'PEM private key of --tls-cert')
+    .option(
+      '--handshake-timeout <seconds>',
+      'drop a TLS client whose handshake takes longer',
+      integer(1, 3600, 'seconds'),
+      10,
+    )
+    .option('--data-dir <dir>', 'where the server keeps its files', 'data')
+    .option('--log-level <level>', `one of ${LOG_LEVELS.join(', ')}`, parseLevel, 'info')
+    .option(
+      '--max-line <bytes>',
+      'longest line a client may send',
+      integer(64, 1 << 20, 'a size in bytes'),
+      MAX_LINE_BYTES,
+    )
+    .option(
+      '--sendq <bytes>',
+      'most output a client may be owed; past it a client that does not read is dropped',
+      integer(4096, 1 << 30, 'a size in bytes'),
+      MAX_SENDQ_BYTES,
+    )
+    .parse(argv)
+    .opts<
+      Omit<ServerConfig, 'port' | 'tlsPort'> & { port: number | 'off'; tlsPort: number | 'off' }
+    >();
+  if (config.port === 'off' && config.tlsPort === 'off') {
+    process.stderr.write('error: --port and --tls-port cannot both be off\n');
+    process.exit(1);
+  }
+  return {
+    ...config,
+    port: config.port === 'off' ? undefined : config.port,
+    tlsPort: config.tlsPort === 'off' ? undefined : config.tlsPort,
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * A TLS connection on a raw fd: ciphertext moves between the fd and Node's
+ * `tls` through an FdDuplex, and the cleartext side is a Channel like plain
+ * TCP's, so nothing above this file knows the bytes were encrypted.
+ *
+ * The handshake comes first: until it completes (or fails, or times out)
+ * no Channel handlers exist, so nobody joins the room before it is secure.
+ */
+import { constants } from 'node:crypto';
+import tls from 'node:tls';
+
+import type { SocketAddress } from '../native/addon';
+import type { EventLoop } from '../loop/event-loop';
+import type { Channel, ChannelError, ChannelHandlers } from './channel';
+import { FdDuplex } from './fd-duplex';
+
+export interface TlsHandshake {
+  /** The handshake succeeded: `attach()` the channel's consumer now. */
+  onSecure(channel: TlsChannel): void;
+  /** It failed or timed out; the connection is already being closed. */
+  onFailure(error: Error): void;
+}
+
+/** A handshake failure in words: OpenSSL's reason, not its whole error stack. */
+function describeFailure(error: (ChannelError & { reason?: string }) | undefined): string {
+  if (error === undefined) return 'the client closed the connection during the handshake';
+  if (error.code === 'ECONNRESET') return 'the client reset the connection during the handshake';
+  if (error.reason !== undefined) return `${error.reason} (${error.code ?? 'TLS error'})`;
+  return error.message;
+}
+
+export interface TlsChannelOptions {
+  context: tls.SecureContext;
+  handshakeTimeoutMs: number;
+}
+
+export class TlsChannel implements Channel {
+  readonly remote: SocketAddress;
+  readonly secure = true;
+  #duplex: FdDuplex;
+  #tls: tls.TLSSocket;
+  #handlers: ChannelHandlers | undefined;
+  #error: ChannelError | undefined;
+
+  constructor(
+    loop: EventLoop,
+    fd: number,
+    remote: SocketAddress,
+    options: TlsChannelOptions,
+    handshake: TlsHandshake,
+  ) {
+    this.remote = remote;
+    this.#duplex = new FdDuplex(loop, fd, remote);
+    this.#tls = new tls.TLSSocket(this.#duplex, {
+      isServer: true,
+      secureContext: options.context,
+    });
+    const timer = setTimeout(() => {
+      this.#tls.destroy(new Error(`handshake timed out after ${options.handshakeTimeoutMs} ms`));
+    }, options.handshakeTimeoutMs);
+    this.#tls.once('secure', () => {
+      clearTimeout(timer);
+      handshake.onSecure(this);
+    });
+    this.#tls.on('error', (error: Error) => (this.#error ??= error));
+    // Node keeps the wrapped stream's own errors (ECONNRESET) to itself unless told otherwise:
+    // take them from the duplex, first, so a reset is reported as one.
+    this.#duplex.on('error', (error: Error) => (this.#error ??= error));
+    // A FIN before the handshake completes ends it: the client has left (the TLS socket, being
+    // half-open like its duplex, would otherwise wait for the handshake timeout).
+    this.#duplex.once('end', () => {
+      if (this.#handlers === undefined) this.#tls.destroy();
+    });
+    this.#tls.once('close', () => {
+      clearTimeout(timer);
+      if (this.#handlers === undefined) {
+        handshake.onFailure(new Error(describeFailure(this.#error)));
+      } else {
+        this.#handlers.onClose(this.#error);
+      }
+    });
+  }
+
+  /** The TLS version and cipher agreed on, e.g. `TLSv1.3 TLS_AES_256_GCM_SHA384`. */
+  get description(): string {
+    return `${this.#tls.getProtocol() ?? 'TLS'} ${this.#tls.getCipher().standardName}`;
+  }
+
+  /** Start delivering cleartext to `handlers`; once, after onSecure. */
+  attach(handlers: ChannelHandlers): void {
+    this.#handlers = handlers;
+    this.#tls.on('data', (chunk: Buffer) => handlers.onData(chunk));
+    this.#tls.on('end', () => handlers.onEnd());
+  }
+
+  /**
+   * Ciphertext the fd has not sent, plus the cleartext waiting to be encrypted, but the latter
+   * only while the fd is backed up: while it is not, that cleartext is on its way (a burst to a
+   * client that reads), not stuck behind a client that does not.
+   */
+  get queuedBytes(): number {
+    const waiting = this.#duplex.blocked ? this.#tls.writableLength : 0;
+    return waiting + this.#duplex.socket.queuedBytes;
+  }
+
+  write(chunk: Buffer): void {
+    if (!this.#tls.writableEnded && !this.#tls.destroyed) this.#tls.write(chunk);
+  }
+
+  setReading(reading: boolean): void {
+    if (reading) this.#tls.resume();
+    else this.#tls.pause();
+  }
+
+  /** close_notify, then the fd's own graceful close. */
+  end(): void {
+    if (!this.#tls.destroyed) this.#tls.end();
+  }
+
+  destroy(): void {
+    this.#tls.destroy();
+  }
+}
+
+/**
+ * The server's TLS settings: TLS 1.2 at least, Node's default (modern)
+ * ciphers, and no renegotiation (a client-driven CPU sink and an old source
+ * of bugs; TLS 1.3 has none anyway).
+ */
+export function serverContext(cert: string, key: string): tls.SecureContext {
+  return tls.createSecureContext({
+    cert,
+    key,
+    minVersion: 'TLSv1.2',
+    secureOptions: constants.SSL_OP_NO_RENEGOTIATION,
+  });
+}

@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 
 import { parseEvent, type ServerEvent } from '../../src/protocol/event-parser';
 import { ChatClient, event, ISO_TIME } from '../helpers/chat-client';
-import { rename } from '../helpers/chat-room';
+import { exchangeNumbered, rename } from '../helpers/chat-room';
 import { watchLines } from '../helpers/lines';
 import { startServer, type RunningServer } from '../helpers/process';
 import { teardown } from '../helpers/teardown';
@@ -130,34 +130,7 @@ test(`${CLIENTS} TLS clients each say ${PER_SENDER} numbered lines: all delivere
   const clients = await Promise.all(
     Array.from({ length: CLIENTS }, () => ChatClient.connectTls(server.tlsPort, { ca })),
   );
-  const senderOf = new Map(clients.map((c, i) => [c.nick, i]));
-  expect(senderOf.size).toBe(CLIENTS);
-
-  const sent: Promise<void>[] = [];
-  for (let k = 0; k < PER_SENDER; k++) {
-    for (const [i, c] of clients.entries()) sent.push(c.send(`from ${i} #${k}`));
-  }
-  await Promise.all(sent);
-
-  await Promise.all(
-    clients.map(async (c) => {
-      const expected = new Array<number>(CLIENTS).fill(0);
-      for (let n = 0; n < CLIENTS * PER_SENDER; n++) {
-        const msg: ServerEvent = await c.next('MSG', 10_000);
-        const i = senderOf.get(msg.args[0] as string);
-        if (i === undefined || msg.text !== `from ${i} #${expected[i]}`) {
-          throw new Error(`${c.nick} got ${JSON.stringify(msg)}; expected next ${expected}`);
-        }
-        expected[i]++;
-      }
-      expect(expected).toEqual(new Array(CLIENTS).fill(PER_SENDER));
-    }),
-  );
-  // No duplicates or strays: the next MSG anyone gets is this one.
-  const [first] = clients as [ChatClient];
-  await first.send('the end');
-  for (const c of clients)
-    expect(await c.next('MSG')).toEqual(event('MSG', [first.nick], 'the end'));
+  await exchangeNumbered(clients, PER_SENDER);
 });
 
 test('openssl s_client, verifying the certificate, chats with a Node TLS client', async () => {

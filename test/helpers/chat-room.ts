@@ -55,3 +55,40 @@ export async function barrier(from: ChatClient, clients: ChatClient[]): Promise<
     }),
   );
 }
+
+/**
+ * Every client says `perSender` numbered lines, round-robin so that all senders interleave at
+ * the server; then checks that every client received every line of every sender (its own
+ * included) exactly once and in each sender's order, and nothing else: after a final marker, the
+ * next MSG anyone gets is that marker.
+ */
+export async function exchangeNumbered(clients: ChatClient[], perSender: number): Promise<void> {
+  const senderOf = new Map(clients.map((c, i) => [c.nick, i]));
+  expect(senderOf.size).toBe(clients.length);
+  const sent: Promise<void>[] = [];
+  for (let k = 0; k < perSender; k++) {
+    for (const [i, c] of clients.entries()) sent.push(c.send(`from ${i} #${k}`));
+  }
+  await Promise.all(sent);
+
+  await Promise.all(
+    clients.map(async (c) => {
+      const expected = new Array<number>(clients.length).fill(0);
+      for (let n = 0; n < clients.length * perSender; n++) {
+        const msg: ServerEvent = await c.next('MSG', 10_000);
+        const i = senderOf.get(msg.args[0] as string);
+        if (i === undefined || msg.text !== `from ${i} #${expected[i]}`) {
+          throw new Error(`${c.nick} got ${JSON.stringify(msg)}; expected next ${expected}`);
+        }
+        expected[i]++;
+      }
+      expect(expected).toEqual(new Array(clients.length).fill(perSender));
+    }),
+  );
+
+  const [first] = clients as [ChatClient];
+  await first.send('the end');
+  for (const c of clients) {
+    expect(await c.next('MSG')).toEqual(event('MSG', [first.nick], 'the end'));
+  }
+}

@@ -93,6 +93,8 @@ export class FdSocket implements Channel {
     this.#ending = true;
     // A peer that never reads must not hold the fd forever.
     this.#linger = setTimeout(() => this.destroy(), LINGER_MS);
+    // Reading resumes even if the consumer had paused it: what arrives now is discarded, and
+    // only reading can tell us the peer's FIN has come.
     this.#reading = !this.#eof;
     if (this.#queue.empty) this.#shutdown();
     else this.#updateInterest();

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 
 import { MAX_LINE_BYTES, MAX_SENDQ_BYTES } from '../protocol/limits';
+import { DEFAULT_MAX_FDS } from '../loop/event-loop';
 import { LOG_LEVELS, type LogLevel } from './log';
 
 export const VERSION = '0.1.0';
@@ -18,6 +19,7 @@ export interface ServerConfig {
   logLevel: LogLevel;
   maxLine: number;
   sendq: number;
+  maxFds: number;
 }
 
 function integer(min: number, max: number, what: string): (value: string) => number {
@@ -70,6 +72,12 @@ export function parseConfig(argv: string[]): ServerConfig {
       'most output a client may be owed; past it a client that does not read is dropped',
       integer(4096, 1 << 30, 'a size in bytes'),
       MAX_SENDQ_BYTES,
+    )
+    .option(
+      '--max-fds <n>',
+      "the select backend's ceiling: connections whose fd reaches it are refused",
+      integer(64, 1 << 20, 'a number'),
+      DEFAULT_MAX_FDS,
     )
     .parse(argv)
     .opts<

@@ -62,7 +62,7 @@ async function start(config: ServerConfig, loop: EventLoop, log: Logger): Promis
 async function main(argv: string[]): Promise<void> {
   const config = parseConfig(argv);
   const log = createLogger(config.logLevel);
-  const loop = new EventLoop();
+  const loop = new EventLoop({ maxFds: config.maxFds });
   loop.on('error', (error: Error) => {
     log.fatal({ err: error }, 'the readiness loop failed');
     process.exit(1);

@@ -152,3 +152,32 @@ test('a host name that does not resolve is a clear fatal error, exit 1', async (
     ),
   ]);
 });
+
+test('--max-fds: a connection whose fd reaches the ceiling gets ERROR server-full, then EOF', async () => {
+  const { server, clients } = await startRoom(1, ['--max-fds', '64']);
+  const [a] = clients as [ChatClient];
+  // The server already holds ~25 fds of its own; 60 more connections must pass fd 64.
+  const sockets = Array.from({ length: 60 }, () => net.connect(server.port, '127.0.0.1'));
+  for (const socket of sockets) teardown(() => socket.destroy());
+  const firstLines = await Promise.all(
+    sockets.map(
+      (socket) =>
+        new Promise<string>((resolve) => {
+          let text = '';
+          socket.setEncoding('utf8').on('data', (chunk: string) => {
+            text += chunk;
+            if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+          });
+          socket.on('close', () => resolve(text));
+        }),
+    ),
+  );
+  const refused = firstLines.filter((line) => / ERROR server-full :/.test(line));
+  expect(refused.length).toBeGreaterThan(0);
+  expect(firstLines.length - refused.length).toBeGreaterThan(0); // those below the ceiling joined
+  // The server keeps serving the room.
+  await a.send('still serving');
+  expect(await a.nextWhere((e) => e.type === 'MSG', 'MSG')).toEqual(
+    event('MSG', [a.nick], 'still serving'),
+  );
+});

@@ -26,7 +26,7 @@ export type ChannelFactory = (handlers: ChannelHandlers) => Channel;
  * EPIPE is an ordinary close too: the client closed its socket, and the
  * room wrote to it before reading its FIN.
  */
-function quitReason(error: ChannelError | undefined): string {
+function quitReason(error?: ChannelError): string {
   if (error === undefined || error.code === 'EPIPE') return 'connection closed';
   if (error.code === 'ECONNRESET') return 'connection reset by peer';
   if (error.code === 'ETIMEDOUT') return 'connection timed out';
@@ -62,8 +62,7 @@ export class Connection implements Peer, ChannelHandlers {
   }
 
   send(line: Buffer): void {
-    if (this.#closeReason === SENDQ_EXCEEDED) return;
-    this.#channel.write(line);
+    this.#channel.write(line); // a no-op once the channel is ending or closed
     if (this.#sendqCheck === undefined && this.#channel.queuedBytes > this.#sendqBytes) {
       // Over the limit before this turn's flush says nothing yet: a burst bigger than the sendq
       // is fine for a client that reads. Judge once the turn's writes have been attempted.
@@ -82,7 +81,7 @@ export class Connection implements Peer, ChannelHandlers {
 
   /** The client sent FIN: it says no more, so it has left; flush and close. */
   onEnd(): void {
-    this.#room.leave(this.#member, quitReason(undefined));
+    this.#room.leave(this.#member, quitReason());
     this.#channel.end();
   }
 

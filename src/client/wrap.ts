@@ -19,9 +19,16 @@ interface Cell {
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/** Printable ASCII: one cell per character, no grapheme segmentation needed (the usual case). */
+const ASCII = /^[\x20-\x7e]*$/;
+
 function cellsOf(segments: readonly Segment[]): Cell[] {
   const cells: Cell[] = [];
   segments.forEach((segment, from) => {
+    if (ASCII.test(segment.text)) {
+      for (const text of segment.text) cells.push({ text, width: 1, from });
+      return;
+    }
     for (const { segment: text } of graphemes.segment(segment.text)) {
       cells.push({ text, width: text === '\t' ? 1 : stringWidth(text), from });
     }
@@ -70,8 +77,19 @@ function breakAt(
   return [end, end];
 }
 
+/** Lines never change, so each keeps its rows for the last width it was drawn at. */
+const wrapped = new WeakMap<DisplayLine, { width: number; rows: Row[] }>();
+
 /** The rows of `line` at `width` columns (at least one row, even for an empty line). */
 export function wrapLine(line: DisplayLine, width: number): Row[] {
+  const cached = wrapped.get(line);
+  if (cached?.width === width) return cached.rows;
+  const rows = wrapSegments(line, width);
+  wrapped.set(line, { width, rows });
+  return rows;
+}
+
+function wrapSegments(line: DisplayLine, width: number): Row[] {
   const head: Segment[] = [{ text: line.stamp, stamp: true }, { text: ' ' }];
   const segments = [...head, ...line.segments];
   const cells = cellsOf(segments);

@@ -116,5 +116,5 @@ test('--fingerprint skips the question; --insecure says on screen that it is ins
   );
   const warned = await insecure.waitFor(/│ connected/);
   expect(warned).toContain('TLS INSECURE: certificate not checked');
-  expect(warned).toContain('INSECURE: the certificate was not checked (--insecure)');
+  expect(warned).toContain('INSECURE: the certificate was not checked');
 });

@@ -1,7 +1,8 @@
 /**
- * Builds the C reference server and the load generator (bench/c/) with the system compiler into
- * a cache directory keyed by their sources, so nothing binary is ever committed and an edit to a
- * source rebuilds.
+ * Builds the C reference server and the load generator (bench/c/) with the system compiler into a
+ * cache directory keyed by their sources, so nothing binary is ever committed and an edit to a
+ * source rebuilds. The generator speaks TLS when OpenSSL's headers are there (Debian:
+ * libssl-dev); without them it is built plain and the bench skips its TLS runs, saying why.
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -9,29 +10,38 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export const C_DIR = path.resolve(__dirname, '..', '..', 'bench', 'c');
+import { C_DIR } from './paths';
 
 export interface Binaries {
   refServer: string;
   loadgen: string;
   compiler: string;
+  /** The generator can speak TLS; otherwise `tlsMissing` says why not. */
+  tls: boolean;
+  tlsMissing?: string;
 }
 
-const TARGETS = {
-  refServer: { name: 'ref-server', sources: ['ref-server.c'] },
-  loadgen: {
-    name: 'loadgen',
-    sources: ['loadgen.c', 'lg-conn.c', 'lg-parse.c', 'lg-track.c', 'lg-hist.c', 'lg-proc.c'],
-  },
-} as const;
-
+const REF_SOURCES = ['ref-server.c', 'ref-clients.c'];
+const LOADGEN_SOURCES = [
+  'loadgen.c',
+  'lg-conn.c',
+  'lg-send.c',
+  'lg-io.c',
+  'lg-parse.c',
+  'lg-track.c',
+  'lg-hist.c',
+  'lg-proc.c',
+];
 const FLAGS = ['-O2', '-Wall', '-Wextra'];
+const TLS_FLAGS = { define: ['-DLG_TLS'], link: ['-lssl', '-lcrypto'] };
 
 function compilerVersion(cc: string): string {
   try {
     return execFileSync(cc, ['--version'], { encoding: 'utf8' }).split('\n', 1)[0];
   } catch {
-    throw new Error(`no C compiler: "${cc} --version" failed; install gcc or set CC`);
+    throw new Error(
+      `no C compiler: "${cc} --version" failed; install gcc (apt-get install gcc) or set CC`,
+    );
   }
 }
 
@@ -44,14 +54,52 @@ function cacheKey(compiler: string): string {
 }
 
 /** Compile to a temporary name, then rename: a concurrent run never sees half a binary. */
-function compile(cc: string, dir: string, name: string, sources: readonly string[]): string {
-  const out = path.join(dir, name);
-  if (fs.existsSync(out)) return out;
+function compile(cc: string, out: string, sources: readonly string[], extra: Extra): void {
   const temp = `${out}.${process.pid}.tmp`;
   const files = sources.map((source) => path.join(C_DIR, source));
-  execFileSync(cc, [...FLAGS, '-o', temp, ...files], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(cc, [...FLAGS, ...extra.define, '-o', temp, ...files, ...extra.link], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   fs.renameSync(temp, out);
-  return out;
+}
+
+interface Extra {
+  define: string[];
+  link: string[];
+}
+
+function compileError(error: unknown): string {
+  const stderr = (error as { stderr?: Buffer }).stderr?.toString('utf8').trim();
+  return stderr !== undefined && stderr !== '' ? stderr : String(error);
+}
+
+/** The generator with TLS if OpenSSL builds, else without (and the reason, first line). */
+function buildLoadgen(cc: string, dir: string): Pick<Binaries, 'loadgen' | 'tls' | 'tlsMissing'> {
+  const withTls = path.join(dir, 'loadgen-tls');
+  const plain = path.join(dir, 'loadgen');
+  if (fs.existsSync(withTls)) return { loadgen: withTls, tls: true };
+  try {
+    compile(cc, withTls, LOADGEN_SOURCES, TLS_FLAGS);
+    return { loadgen: withTls, tls: true };
+  } catch (error) {
+    const reason = compileError(error)
+      .split('\n')
+      .find((line) => /error/i.test(line));
+    if (!fs.existsSync(plain)) {
+      try {
+        compile(cc, plain, LOADGEN_SOURCES, { define: [], link: [] });
+      } catch (plainError) {
+        throw new Error(`cannot build bench/c/loadgen:\n${compileError(plainError)}`);
+      }
+    }
+    return {
+      loadgen: plain,
+      tls: false,
+      tlsMissing:
+        'the load generator was built without TLS: OpenSSL did not compile ' +
+        `(${reason ?? 'unknown error'}); install libssl-dev (apt-get install libssl-dev)`,
+    };
+  }
 }
 
 export function buildBinaries(): Binaries {
@@ -59,9 +107,13 @@ export function buildBinaries(): Binaries {
   const compiler = compilerVersion(cc);
   const dir = path.join(os.tmpdir(), `selectchat-bench-${cacheKey(compiler)}`);
   fs.mkdirSync(dir, { recursive: true });
-  return {
-    refServer: compile(cc, dir, TARGETS.refServer.name, TARGETS.refServer.sources),
-    loadgen: compile(cc, dir, TARGETS.loadgen.name, TARGETS.loadgen.sources),
-    compiler,
-  };
+  const refServer = path.join(dir, 'ref-server');
+  if (!fs.existsSync(refServer)) {
+    try {
+      compile(cc, refServer, REF_SOURCES, { define: [], link: [] });
+    } catch (error) {
+      throw new Error(`cannot build bench/c/ref-server:\n${compileError(error)}`);
+    }
+  }
+  return { refServer, compiler, ...buildLoadgen(cc, dir) };
 }

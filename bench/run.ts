@@ -1,113 +1,61 @@
-/** One run of the fan-out benchmark: a fresh server, the C load generator, its JSON line. */
+/** One run: a fresh server, the C load generator against it, the generator's JSON line. */
 import { spawn } from 'node:child_process';
 
-import type { Binaries } from './fanout-build';
-import { placement, type FanoutSettings, type Pin } from './fanout-options';
-import { pinned, startServer, type ServerSpec } from './fanout-server';
+import type { Binaries } from './build-c';
+import { parseLoadgen, type RunMetrics } from './loadgen-json';
+import {
+  placement,
+  type BenchSettings,
+  type Experiment,
+  type Pin,
+  type Transport,
+} from './options';
+import { openFileLimit, startServer } from './server-process';
+import { FD_RESERVE, pinned, type ServerSpec } from './servers';
 
-/** What one run measured: the generator's JSON, and figures derived from it. */
-export interface RunMetrics {
-  connectS: number;
-  windowS: number;
-  messagesPerS: number;
-  deliveriesPerS: number;
-  latencyUs: { p50: number; p90: number; p99: number; max: number; mean: number };
-  lost: number;
-  duplicated: number;
-  outOfOrder: number;
-  badLines: number;
-  serverCpuS: number;
-  /** Server CPU time over the window, % of one CPU. */
-  serverCpuPct: number;
-  /** Server CPU time per delivery: the honest figure when server-bound. */
-  serverNsPerDelivery: number;
-  serverPeakRssKb: number;
-  loadgenCpuS: number;
-  loadgenCpuPct: number;
-  /** Deliveries the generator handles per CPU-second of its own: its capacity. */
-  loadgenDeliveriesPerCpuS: number;
-  loadgenSyscallsPerDelivery: number;
-  /** Everyone else on the machine (other processes, unattributed kernel work), % of one CPU. */
-  othersCpuPct: number;
-  cpuBusyPct: number[];
-  stealPct: number;
+export interface RunPlan {
+  experiment: Experiment;
+  spec: ServerSpec;
+  pin: Pin;
+  /** Clients that chat: N in the fan-out, the active ones in the idle experiment. */
+  clients: number;
+  /** Idle connections beside them (idle experiment; 0 in the fan-out). */
+  idle: number;
+  rep: number; // -1: the uncounted warm-up
 }
 
 export interface RunResult {
+  experiment: Experiment;
   server: string;
+  transport: Transport;
   clients: number;
+  idle: number;
   pin: Pin;
-  rep: number; // -1: the uncounted warm-up
+  rep: number;
   wallS: number;
   metrics?: RunMetrics;
   error?: string;
 }
 
-type Json = Record<string, unknown>;
-
-function num(obj: Json, key: string): number {
-  const value = obj[key];
-  if (typeof value !== 'number') throw new Error(`loadgen JSON: ${key} is not a number`);
-  return value;
-}
-
-function sub(obj: Json, key: string): Json {
-  const value = obj[key];
-  if (typeof value !== 'object' || value === null) throw new Error(`loadgen JSON: no ${key}`);
-  return value as Json;
-}
-
-export function parseLoadgen(line: string): RunMetrics {
-  const raw: unknown = JSON.parse(line);
-  if (typeof raw !== 'object' || raw === null) throw new Error('loadgen JSON: not an object');
-  const o = raw as Json;
-  const latency = sub(o, 'latency_us');
-  const calls = sub(o, 'loadgen_syscalls');
-  const busy = o.cpu_busy_pct;
-  const windowS = num(o, 'window_s');
-  const deliveries = num(o, 'deliveries');
-  const serverCpuS = num(o, 'server_cpu_s');
-  const loadgenCpuS = num(o, 'loadgen_cpu_s');
-  const syscalls = num(calls, 'reads') + num(calls, 'writes') + num(calls, 'waits');
-  const pct = (seconds: number): number => (100 * seconds) / windowS;
-  return {
-    connectS: num(o, 'connect_s'),
-    windowS,
-    messagesPerS: num(o, 'messages_per_s'),
-    deliveriesPerS: num(o, 'deliveries_per_s'),
-    latencyUs: {
-      p50: num(latency, 'p50'),
-      p90: num(latency, 'p90'),
-      p99: num(latency, 'p99'),
-      max: num(latency, 'max'),
-      mean: num(latency, 'mean'),
-    },
-    lost: num(o, 'lost'),
-    duplicated: num(o, 'duplicated'),
-    outOfOrder: num(o, 'out_of_order'),
-    badLines: num(o, 'bad_lines'),
-    serverCpuS,
-    serverCpuPct: pct(serverCpuS),
-    serverNsPerDelivery: deliveries > 0 ? (1e9 * serverCpuS) / deliveries : Number.NaN,
-    serverPeakRssKb: num(o, 'server_peak_rss_kb'),
-    loadgenCpuS,
-    loadgenCpuPct: pct(loadgenCpuS),
-    loadgenDeliveriesPerCpuS: loadgenCpuS > 0 ? deliveries / loadgenCpuS : Number.NaN,
-    loadgenSyscallsPerDelivery: deliveries > 0 ? syscalls / deliveries : Number.NaN,
-    othersCpuPct: pct(num(o, 'machine_busy_cpu_s') - serverCpuS - loadgenCpuS),
-    cpuBusyPct: Array.isArray(busy) ? busy.filter((v) => typeof v === 'number') : [],
-    stealPct: num(o, 'steal_pct'),
-  };
-}
-
-function loadgenArgs(settings: FanoutSettings, clients: number, port: number, pid: number) {
+export function loadgenArgs(
+  run: RunPlan,
+  settings: BenchSettings,
+  port: number,
+  pid: number,
+): string[] {
+  const idle = run.experiment === 'idle';
+  const senders = idle ? run.clients : Math.min(settings.senders, run.clients);
   const args = {
     '--port': port,
-    '--clients': clients,
-    '--senders': Math.min(settings.senders, clients),
-    '--window': Math.max(settings.window, Math.min(settings.senders, clients)),
+    '--clients': run.clients,
+    '--senders': senders,
+    // Idle: one whisper in flight per active client, so most events are a wake-up of their own.
+    '--window': idle ? senders : Math.max(settings.window, senders),
     '--size': settings.size,
     '--echo': 1, // selectchat sends MSG to the sender too; so does ref-server
+    '--idle': run.idle,
+    '--whisper': idle ? 1 : 0,
+    '--tls': run.spec.transport === 'tls' ? 1 : 0,
     '--warmup-ms': settings.warmupMs,
     '--duration-ms': settings.durationMs,
     '--drain-ms': settings.drainMs,
@@ -133,26 +81,43 @@ function runLoadgen(command: string[]): Promise<string> {
   });
 }
 
+/** A server that cannot hold this run's connections fails it up front, saying why. */
+function checkFdLimit(pid: number, connections: number): void {
+  const limit = openFileLimit(pid);
+  if (limit !== undefined && limit < connections + FD_RESERVE) {
+    throw new Error(
+      `the server's RLIMIT_NOFILE is ${limit}, too low for ${connections} connections: ` +
+        `raise the hard limit (ulimit -Hn, /etc/security/limits.conf) to at least ` +
+        `${connections + FD_RESERVE}`,
+    );
+  }
+}
+
 export async function runOnce(
-  spec: ServerSpec,
+  run: RunPlan,
+  settings: BenchSettings,
   binaries: Binaries,
-  settings: FanoutSettings,
-  clients: number,
-  pin: Pin,
-  rep: number,
+  dataDir: string,
 ): Promise<RunResult> {
   const started = process.hrtime.bigint();
-  const cpus = placement(pin);
-  const result: RunResult = { server: spec.name, clients, pin, rep, wallS: 0 };
+  const cpus = placement(run.pin);
+  const { spec, experiment, clients, idle, pin, rep } = run;
+  const result: RunResult = {
+    ...{ experiment, server: spec.name, transport: spec.transport, clients, idle, pin, rep },
+    wallS: 0,
+  };
   try {
-    const server = await startServer(pinned(spec.command(binaries), cpus.server));
+    const connections = clients + idle;
+    const command = spec.command({ binaries, dataDir, connections });
+    const server = await startServer(pinned(command, cpus.server), spec.transport === 'tls');
     try {
-      const args = loadgenArgs(settings, clients, server.port, server.pid);
+      checkFdLimit(server.pid, connections);
+      const args = loadgenArgs(run, settings, server.port, server.pid);
       const line = await runLoadgen(pinned([binaries.loadgen, ...args], cpus.loadgen));
       result.metrics = parseLoadgen(line);
     } catch (error) {
       const tail = server.output().trim().split('\n').slice(-5).join('\n');
-      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${tail}`.trim());
     } finally {
       await server.stop();
     }

@@ -1,59 +1,9 @@
 /**
- * The servers the fan-out benchmark compares, each started fresh in its own process per run, and
- * how to find the port it chose (`--port 0`).
+ * A server under test in its own process: started fresh, its port found (it listens on port 0),
+ * its file-descriptor limit checked, stopped with SIGKILL (nothing it does after a run counts).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-
-import type { Binaries } from './fanout-build';
-
-export interface ServerSpec {
-  name: string;
-  describe: string;
-  command(binaries: Binaries): string[];
-}
-
-const SERVER_MAIN = path.resolve(__dirname, '..', 'src', 'server', 'main.js');
-
-/**
- * Flags from selectchat's `--help`, when it has them: no flood limit (the bench measures the
- * room's fast path, not a limiter dropping or delaying lines), and no TLS listener (this is the
- * plain TCP benchmark; a fixed TLS port would also collide with any other server running).
- */
-function benchFlags(): string[] {
-  let help = '';
-  try {
-    help = execFileSync(process.execPath, [SERVER_MAIN, '--help'], { encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  return [
-    ...(help.includes('--flood-rate') ? ['--flood-rate', '0'] : []),
-    ...(help.includes('--tls-port') ? ['--tls-port', 'off'] : []),
-  ];
-}
-
-export function serverSpecs(): ServerSpec[] {
-  const selectchat = [SERVER_MAIN, '--port', '0', '--log-level', 'warn', ...benchFlags()];
-  return [
-    {
-      name: 'selectchat',
-      describe: `node ${path.relative(process.cwd(), SERVER_MAIN)} ${selectchat.slice(1).join(' ')}`,
-      command: () => [process.execPath, ...selectchat],
-    },
-    {
-      name: 'c-ref',
-      describe: 'bench/c/ref-server.c: select(), "MSG <fd> <text>"',
-      command: (binaries) => [binaries.refServer, '--port', '0'],
-    },
-    {
-      name: 'c-ref-format',
-      describe: 'bench/c/ref-server.c --format chat: selectchat\'s "<time> MSG <nick> :<text>"',
-      command: (binaries) => [binaries.refServer, '--port', '0', '--format', 'chat'],
-    },
-  ];
-}
 
 export interface RunningServer {
   child: ChildProcess;
@@ -100,25 +50,37 @@ function listeningPorts(pid: number): number[] {
 }
 
 /**
- * The plain TCP port: from a `listening on HOST:PORT` line (not one marked tls), or, when
- * nothing was printed for a while, from /proc if the process listens on exactly one port.
+ * The port: from a `listening on HOST:PORT` line (one marked tls for a TLS server, one not marked
+ * tls otherwise), or, when nothing was printed for a while, from /proc if the process listens on
+ * exactly one port.
  */
-function findPort(output: string, pid: number, waitedMs: number): number | undefined {
+export function findPort(
+  output: string,
+  tls: boolean,
+  pid: number,
+  waitedMs: number,
+): number | undefined {
   for (const line of output.split('\n')) {
     const match = /listening on \S*:(\d+)/.exec(line);
-    if (match !== null && !/\btls\b/i.test(line)) return Number(match[1]);
+    if (match !== null && /\btls\b/i.test(line) === tls) return Number(match[1]);
   }
   if (waitedMs < PROC_FALLBACK_MS) return undefined;
   const ports = listeningPorts(pid);
   return ports.length === 1 ? ports[0] : undefined;
 }
 
-/** `command` under `taskset -c cpus` when pinned. */
-export function pinned(command: string[], cpus: string | undefined): string[] {
-  return cpus === undefined ? command : ['taskset', '-c', cpus, ...command];
+/** The soft RLIMIT_NOFILE of a running process, from /proc (undefined: unknown or unlimited). */
+export function openFileLimit(pid: number): number | undefined {
+  try {
+    const limits = fs.readFileSync(`/proc/${pid}/limits`, 'latin1');
+    const soft = /^Max open files\s+(\d+)/m.exec(limits)?.[1];
+    return soft === undefined ? undefined : Number(soft);
+  } catch {
+    return undefined;
+  }
 }
 
-export async function startServer(command: string[]): Promise<RunningServer> {
+export async function startServer(command: string[], tls: boolean): Promise<RunningServer> {
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer): void => {
@@ -135,7 +97,7 @@ export async function startServer(command: string[]): Promise<RunningServer> {
   };
   const started = Date.now();
   for (;;) {
-    const port = findPort(output, pid, Date.now() - started);
+    const port = findPort(output, tls, pid, Date.now() - started);
     if (port !== undefined) return { child, pid, port, output: () => output, stop };
     if (child.exitCode !== null || Date.now() - started > START_TIMEOUT_MS) {
       await stop();

@@ -1,14 +1,31 @@
-/** Medians, ratios to the C reference measured in the same repetition, and the tables. */
-import type { Pin } from './fanout-options';
-import type { RunMetrics, RunResult } from './fanout-run';
-import { median, round, table } from './stats';
+/**
+ * Medians over the repetitions, and ratios measured side by side: each run is compared with its
+ * reference run of the same repetition (same experiment, placement and size, seconds apart), and
+ * the median of those ratios is reported, so drift in the machine's load cancels.
+ * References: c-ref for a plain server; the same backend over plain TCP for a TLS one.
+ */
+import type { RunMetrics } from './loadgen-json';
+import type { Experiment, Pin, Transport } from './options';
+import type { RunResult } from './run';
+import { REFERENCE } from './servers';
+import { median } from './stats';
 
-export const REFERENCE = 'c-ref';
+export interface Ratios {
+  /** The server this one is compared with. */
+  against: string;
+  /** deliveries/s and p99 as this ÷ that; efficiency as that's CPU per delivery ÷ this one's. */
+  deliveries: number;
+  p99: number;
+  efficiency: number;
+}
 
 export interface Summary {
+  experiment: Experiment;
   pin: Pin;
   clients: number;
+  idle: number;
   server: string;
+  transport: Transport;
   runs: number;
   failed: number;
   /** Medians over the measured repetitions. */
@@ -26,19 +43,21 @@ export interface Summary {
   duplicated: number;
   outOfOrder: number;
   badLines: number;
-  /**
-   * Medians of per-repetition ratios to c-ref (same N, placement and repetition, so drift in
-   * the machine's load cancels): deliveries/s and p99 as this ÷ c-ref; efficiency as c-ref's CPU
-   * per delivery ÷ this one's, so > 1 is better for all but p99.
-   */
-  vsRef?: { deliveries: number; p99: number; efficiency: number };
+  vs?: Ratios;
+}
+
+/** The reference of a server: c-ref for plain ones, the plain twin for `<backend>+tls`. */
+export function referenceOf(server: string, transport: Transport): string | undefined {
+  if (transport === 'tls') return server.replace(/\+tls$/, '');
+  return server === REFERENCE ? undefined : REFERENCE;
 }
 
 function med(runs: readonly RunMetrics[], pick: (m: RunMetrics) => number): number {
   return median(runs.map(pick));
 }
 
-function pairedRatio(
+/** Median of this ÷ reference (or reference ÷ this with `invert`), pairing runs by repetition. */
+export function pairedRatio(
   runs: readonly RunResult[],
   refs: readonly RunResult[],
   pick: (m: RunMetrics) => number,
@@ -49,7 +68,7 @@ function pairedRatio(
     const ref = refs.find((r) => r.rep === run.rep)?.metrics;
     if (run.metrics === undefined || ref === undefined) continue;
     const [a, b] = invert ? [pick(ref), pick(run.metrics)] : [pick(run.metrics), pick(ref)];
-    if (b > 0) ratios.push(a / b);
+    if (b > 0 && Number.isFinite(a)) ratios.push(a / b);
   }
   return ratios.length > 0 ? median(ratios) : Number.NaN;
 }
@@ -58,10 +77,14 @@ function summarizeGroup(runs: readonly RunResult[], refs: readonly RunResult[]):
   const ok = runs.flatMap((run) => (run.metrics === undefined ? [] : [run.metrics]));
   const sum = (pick: (m: RunMetrics) => number): number =>
     ok.reduce((total, m) => total + pick(m), 0);
+  const first = runs[0];
   const summary: Summary = {
-    pin: runs[0].pin,
-    clients: runs[0].clients,
-    server: runs[0].server,
+    experiment: first.experiment,
+    pin: first.pin,
+    clients: first.clients,
+    idle: first.idle,
+    server: first.server,
+    transport: first.transport,
     runs: ok.length,
     failed: runs.length - ok.length,
     deliveriesPerS: med(ok, (m) => m.deliveriesPerS),
@@ -83,8 +106,10 @@ function summarizeGroup(runs: readonly RunResult[], refs: readonly RunResult[]):
     outOfOrder: sum((m) => m.outOfOrder),
     badLines: sum((m) => m.badLines),
   };
-  if (refs.length > 0) {
-    summary.vsRef = {
+  const against = referenceOf(first.server, first.transport);
+  if (against !== undefined && refs.length > 0) {
+    summary.vs = {
+      against,
       deliveries: pairedRatio(runs, refs, (m) => m.deliveriesPerS),
       p99: pairedRatio(runs, refs, (m) => m.latencyUs.p99),
       efficiency: pairedRatio(runs, refs, (m) => m.serverNsPerDelivery, true),
@@ -93,86 +118,18 @@ function summarizeGroup(runs: readonly RunResult[], refs: readonly RunResult[]):
   return summary;
 }
 
-/** One summary per (placement, N, server), in the order they ran. */
+function groupKey(r: RunResult, server = r.server): string {
+  return [r.experiment, r.pin, r.clients, r.idle, server].join('\t');
+}
+
+/** One summary per (experiment, placement, size, server), in the order they ran. */
 export function summarize(results: readonly RunResult[]): Summary[] {
   const measured = results.filter((r) => r.rep >= 0);
-  const keys = [...new Set(measured.map((r) => `${r.pin}\t${r.clients}\t${r.server}`))];
-  return keys.map((key) => {
-    const [pin, clients, server] = key.split('\t');
-    const group = (name: string): RunResult[] =>
-      measured.filter((r) => r.pin === pin && String(r.clients) === clients && r.server === name);
-    return summarizeGroup(group(server), group(REFERENCE));
+  const groups = new Map<string, RunResult[]>();
+  for (const r of measured) groups.set(groupKey(r), [...(groups.get(groupKey(r)) ?? []), r]);
+  return [...groups.values()].map((runs) => {
+    const against = referenceOf(runs[0].server, runs[0].transport);
+    const refs = against === undefined ? [] : (groups.get(groupKey(runs[0], against)) ?? []);
+    return summarizeGroup(runs, refs);
   });
-}
-
-/** 3 significant digits with k/M: 2.69M, 269k, 950. */
-function si(value: number): string {
-  if (!Number.isFinite(value)) return '-';
-  if (value >= 1e6) return `${round(value / 1e6)}M`;
-  if (value >= 1e4) return `${round(value / 1e3)}k`;
-  return String(round(value));
-}
-
-function fixed(value: number | undefined, digits = 2): string {
-  return value === undefined || !Number.isFinite(value) ? '-' : value.toFixed(digits);
-}
-
-const HEADER = [
-  'N',
-  'server',
-  'deliv/s',
-  '×ref',
-  'msg/s',
-  'p50 µs',
-  'p90 µs',
-  'p99 µs',
-  'p99 ×ref',
-  'max µs',
-  'srv CPU%',
-  'srv ns/deliv',
-  'eff ×ref',
-  'RSS MiB',
-  'gen CPU%',
-  'others%',
-  'lost/dup/ooo',
-];
-
-function row(s: Summary): string[] {
-  const errors = `${s.lost}/${s.duplicated}/${s.outOfOrder}${s.badLines > 0 ? ` bad ${s.badLines}` : ''}`;
-  const ref = s.server === REFERENCE;
-  return [
-    String(s.clients),
-    s.failed > 0 ? `${s.server} (${s.failed} failed)` : s.server,
-    si(s.deliveriesPerS),
-    ref ? '1' : fixed(s.vsRef?.deliveries),
-    si(s.messagesPerS),
-    si(s.latencyUs.p50),
-    si(s.latencyUs.p90),
-    si(s.latencyUs.p99),
-    ref ? '1' : fixed(s.vsRef?.p99),
-    si(s.latencyUs.max),
-    fixed(s.serverCpuPct, 0),
-    si(s.serverNsPerDelivery),
-    ref ? '1' : fixed(s.vsRef?.efficiency),
-    fixed(s.serverPeakRssMiB, 1),
-    fixed(s.loadgenCpuPct, 0),
-    fixed(s.othersCpuPct, 0),
-    errors,
-  ];
-}
-
-export const PIN_TITLES: Record<Pin, string> = {
-  none: 'placement none: the OS schedules server and generator (deliveries/s)',
-  same: 'placement same: server and generator share one CPU, server-bound (srv ns/deliv, eff)',
-  split: 'placement split: generator on CPU 0, server on the last CPU (deliveries/s)',
-};
-
-export function formatTables(summaries: readonly Summary[]): string {
-  const pins = [...new Set(summaries.map((s) => s.pin))];
-  return pins
-    .map((pin) => {
-      const rows = summaries.filter((s) => s.pin === pin).map(row);
-      return `${PIN_TITLES[pin]}\n${table(HEADER, rows)}`;
-    })
-    .join('\n\n');
 }

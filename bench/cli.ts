@@ -80,6 +80,7 @@ async function runAll(settings: BenchSettings): Promise<void> {
     estimates.reduce((a, b) => a + b, 0),
   );
   for (const note of chosen.skipped) process.stderr.write(`  note: ${note}\n`);
+  if (settings.dryRun) return;
 
   const machine = machineInfo(binaries, fdLimit);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selectchat-bench-data-'));

@@ -44,6 +44,8 @@ export interface BenchSettings {
   out: string | undefined;
   /** Only redraw the charts (and table) of a saved results JSON. */
   chartsFrom: string | undefined;
+  /** Print the plan and its estimate, run nothing. */
+  dryRun: boolean;
 }
 
 export interface Placement {
@@ -116,6 +118,7 @@ interface RawOptions {
   idlePin: Pin;
   out?: string;
   chartsFrom?: string;
+  dryRun?: boolean;
 }
 
 export function buildCommand(): Command {
@@ -124,7 +127,10 @@ export function buildCommand(): Command {
       'Benchmark selectchat against a C select() server: deliveries/s, latency, CPU, memory, ' +
         'every delivery checked; plain and TLS; idle-connection cost per backend.',
     )
-    .option('--quick', 'a short try-out (well under a minute): fewer N, 1 rep, short windows')
+    .option(
+      '--quick',
+      'a short try-out (well under a minute): N = 10,100 pinned apart, 1 rep, short runs',
+    )
     .option('--experiments <list>', 'fanout, idle (default both)', list(oneOf(EXPERIMENTS)))
     .option('--servers <list>', 'servers to run (default: all available, see below)', list(String))
     .option('--transports <list>', 'plain, tls (default both)', list(oneOf(TRANSPORTS)))
@@ -135,7 +141,7 @@ export function buildCommand(): Command {
     )
     .option(
       '--pin <list>',
-      `fan-out placements: ${PINS.join(', ')} (default split,same)`,
+      `fan-out placements: ${PINS.join(', ')} (default split,same; quick split)`,
       list(oneOf(PINS)),
     )
     .option('--tls-pin <list>', 'placements of the TLS runs (default split)', list(oneOf(PINS)))
@@ -167,6 +173,7 @@ export function buildCommand(): Command {
       '--charts-from <json>',
       'run nothing: print the tables and redraw the charts of a results.json',
     )
+    .option('--dry-run', 'print what would run and about how long it takes; run nothing')
     .addHelpText('after', HELP_AFTER);
 }
 
@@ -185,7 +192,7 @@ export function parseSettings(args: readonly string[], quiet = false): BenchSett
     servers: raw.servers,
     transports: raw.transports ?? [...TRANSPORTS],
     clients: raw.clients ?? (quick ? [10, 100] : [10, 100, 500, 1000]),
-    pins: raw.pin ?? ['split', 'same'],
+    pins: raw.pin ?? (quick ? ['split'] : ['split', 'same']),
     tlsPins: raw.tlsPin ?? ['split'],
     reps: raw.reps ?? (quick ? 1 : 3),
     senders: raw.senders,
@@ -199,5 +206,6 @@ export function parseSettings(args: readonly string[], quiet = false): BenchSett
     idlePin: raw.idlePin,
     out: raw.out,
     chartsFrom: raw.chartsFrom,
+    dryRun: raw.dryRun === true,
   };
 }

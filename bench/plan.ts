@@ -1,7 +1,8 @@
 /**
  * Which runs, in which order, and about how long they take. Servers alternate within each
  * repetition (A, B, C, A, B, C, …), so drift in the machine's load falls on all of them alike and
- * a ratio is taken between runs seconds apart; one uncounted warm-up run of each server first.
+ * a ratio is taken between runs seconds apart; one uncounted warm-up run of each server first
+ * (not with --quick, which only tries things out; every run still warms up before its window).
  */
 import type { BenchSettings } from './options';
 import type { RunPlan } from './run';
@@ -83,7 +84,7 @@ export function planRuns(settings: BenchSettings, chosen: Selection): RunPlan[] 
           rep: -1,
         };
   if (chosen.fanout.length > 0 && chosen.clients.length > 0) {
-    runs.push(...chosen.fanout.map((spec) => warm(spec, 'fanout')));
+    if (!settings.quick) runs.push(...chosen.fanout.map((spec) => warm(spec, 'fanout')));
     for (const pin of settings.pins) {
       const specs = settings.tlsPins.includes(pin) ? chosen.fanout : fanoutPlain;
       for (const clients of chosen.clients) {
@@ -95,7 +96,9 @@ export function planRuns(settings: BenchSettings, chosen: Selection): RunPlan[] 
     }
   }
   if (chosen.idle.length > 0 && chosen.idleCounts.length > 0) {
-    if (runs.length === 0) runs.push(...chosen.idle.map((spec) => warm(spec, 'idle')));
+    if (runs.length === 0 && !settings.quick) {
+      runs.push(...chosen.idle.map((spec) => warm(spec, 'idle')));
+    }
     for (const idle of chosen.idleCounts) {
       for (let rep = 0; rep < settings.reps; rep++) {
         for (const spec of chosen.idle) {

@@ -84,6 +84,10 @@ static ssize_t tls_result(int index, int n, const char *what) {
 
 /* A connected, non-blocking socket; with TLS, the ClientHello goes out. */
 int lg_io_attach(int index, int fd) {
+#ifdef LG_TLS
+  ssize_t n;
+#endif
+
   fds[index] = fd;
   if (!use_tls)
     return 0;
@@ -93,7 +97,10 @@ int lg_io_attach(int index, int fd) {
     return -ENOMEM;
   SSL_set_connect_state(ssls[index]);
   /* A fresh socket takes the ClientHello whole: -EAGAIN here is read's. */
-  return tls_result(index, SSL_do_handshake(ssls[index]), "handshake") == -EAGAIN ? 0 : -EPROTO;
+  n = tls_result(index, SSL_do_handshake(ssls[index]), "handshake");
+  if (n == -EAGAIN)
+    return 0;
+  return n == 0 ? -ECONNRESET : n < 0 ? (int) n : -EPROTO;
 #else
   return -ENOTSUP;
 #endif

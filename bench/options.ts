@@ -150,7 +150,7 @@ export function buildCommand(): Command {
     .option('--window <n>', 'fan-out: messages in flight over all senders (W)', positive, 64)
     .option('--size <bytes>', 'bytes of message text', positive, 32)
     .option('--warmup <ms>', 'uncounted warm-up of each run (default 500; quick 200)', positive)
-    .option('--duration <ms>', 'measured window of each run (default 1500; quick 400)', positive)
+    .option('--duration <ms>', 'measured window of each run (default 1200; quick 400)', positive)
     .option(
       '--idle <list>',
       'idle experiment: idle connections (default 10,100,1000,5000)',
@@ -199,7 +199,7 @@ export function parseSettings(args: readonly string[], quiet = false): BenchSett
     window: raw.window,
     size: raw.size,
     warmupMs: raw.warmup ?? (quick ? 200 : 500),
-    durationMs: raw.duration ?? (quick ? 400 : 1500),
+    durationMs: raw.duration ?? (quick ? 400 : 1200),
     drainMs: 2000,
     idle: raw.idle ?? (quick ? [10, 1000] : [10, 100, 1000, 5000]),
     idleActive: raw.idleActive,

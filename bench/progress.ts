@@ -87,6 +87,7 @@ export function createProgress(
       account(index, result);
       bars.log(`${describe(run)}: ${resultLine(result)}\n`);
       bar.update(index + 1, { left: left(index) });
+      bars.update(); // draws now, and with it the line logged above
     },
     stop: () => bars.stop(),
   };

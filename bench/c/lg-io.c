@@ -96,11 +96,12 @@ int lg_io_attach(int index, int fd) {
   if (ssls[index] == NULL || SSL_set_fd(ssls[index], fd) != 1)
     return -ENOMEM;
   SSL_set_connect_state(ssls[index]);
-  /* A fresh socket takes the ClientHello whole: -EAGAIN here is read's. */
+  /* A fresh socket takes the ClientHello whole, so -EAGAIN is waiting for
+   * the server's answer; it may even have come already (done: 1). */
   n = tls_result(index, SSL_do_handshake(ssls[index]), "handshake");
-  if (n == -EAGAIN)
+  if (n > 0 || n == -EAGAIN)
     return 0;
-  return n == 0 ? -ECONNRESET : n < 0 ? (int) n : -EPROTO;
+  return n == 0 ? -ECONNRESET : (int) n;
 #else
   return -ENOTSUP;
 #endif

@@ -33,8 +33,21 @@ interface LineChart {
   column?: string;
 }
 
-/** Servers in a fixed order, so each keeps its colour from chart to chart. */
+/** Servers in a fixed order, each with its own colour in every chart (Vega's tableau10). */
 const SERVER_ORDER = ['c-ref', 'c-ref-format', 'select', 'poll', 'epoll', 'node'];
+const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#b279a2'];
+const OTHER_COLOURS = ['#eeca3b', '#ff9da6', '#9d755d', '#bab0ac'];
+
+/** The servers present, in SERVER_ORDER, with their colours. */
+function colourScale(servers: readonly string[]): { domain: string[]; range: string[] } {
+  const names = domain(servers, SERVER_ORDER);
+  let other = 0;
+  const range = names.map((name) => {
+    const known = SERVER_ORDER.indexOf(name);
+    return known >= 0 ? PALETTE[known] : OTHER_COLOURS[other++ % OTHER_COLOURS.length];
+  });
+  return { domain: names, range };
+}
 
 /** A backend's colour is the same over plain TCP and TLS: `epoll+tls` is drawn as `epoll`. */
 function backendOf(server: string): string {
@@ -82,12 +95,7 @@ function lineChart(chart: LineChart): VegaLiteSpec {
       field: 'backend',
       type: 'nominal',
       title: 'server',
-      scale: {
-        domain: domain(
-          rows.map((r) => String(r.backend)),
-          SERVER_ORDER,
-        ),
-      },
+      scale: colourScale(rows.map((r) => String(r.backend))),
     },
     detail: { field: 'server', type: 'nominal' },
     tooltip: [

@@ -99,7 +99,10 @@ describe('charts', () => {
       encoding: Record<string, { sort?: string[]; scale?: unknown }>;
     };
     expect(spec.encoding.column.sort).toEqual(['plain TCP', 'TLS']);
-    expect(spec.encoding.color.scale).toEqual({ domain: ['c-ref', 'select'] });
+    expect(spec.encoding.color.scale).toEqual({
+      domain: ['c-ref', 'select'],
+      range: ['#4c78a8', '#e45756'], // select's colour whether c-ref-format ran or not
+    });
     const idle = charts[3].spec as {
       encoding: Record<string, unknown>;
       data: { values: unknown[] };

@@ -1,11 +1,8 @@
-/* The client side: N connections on one epoll, server lines parsed into
- * deliveries, senders writing their next messages once per turn.
+/* The client side: N connections (plus any idle ones) on one epoll, server
+ * lines parsed into deliveries.
  *
- * Level-triggered, one read() of up to 256 KiB per ready connection per
- * turn: a burst of lines costs one syscall. A sender whose messages
- * completed during a turn writes all its replacements in one write() at the
- * end of the turn, so the generator's syscalls per message stay well below
- * the server's. */
+ * Level-triggered, one read of up to 256 KiB per ready connection per turn
+ * (lg-io.c): a burst of lines costs one syscall. Sending is lg-send.c's. */
 #define _GNU_SOURCE
 #include "loadgen.h"
 
@@ -33,44 +30,29 @@ typedef struct {
   int greeted;
   size_t carry_len; /* a partial line kept from the last read */
   char carry[LG_CARRY_CAP];
+  char nick[LG_NICK_CAP];
 } conn_t;
-
-typedef struct {
-  int credits;  /* completed messages not yet replaced */
-  int watching; /* for EPOLLOUT */
-  char *out;
-  size_t len, off, cap;
-} outbox_t;
 
 static const lg_options_t *opt;
 static conn_t *conns;
-static outbox_t *outboxes;
 static int epfd, greeted;
 lg_syscalls_t lg_syscalls;
 static char read_buf[LG_CARRY_CAP + READ_CAP];
 
-static void fatal(const char *what, int err) {
+void lg_fatal(const char *what, int err) {
   fprintf(stderr, "loadgen: %s: %s\n", what, strerror(err));
   exit(1);
 }
 
 int lg_conn_init(const lg_options_t *o) {
-  int i;
+  int total = o->clients + o->idle;
 
   opt = o;
-  conns = calloc((size_t) o->clients, sizeof(conn_t));
-  outboxes = calloc((size_t) o->senders, sizeof(outbox_t));
+  conns = calloc((size_t) total, sizeof(conn_t));
   epfd = epoll_create1(EPOLL_CLOEXEC);
-  if (conns == NULL || outboxes == NULL || epfd < 0)
+  if (conns == NULL || epfd < 0)
     return -ENOMEM;
-  for (i = 0; i < o->senders; i++) {
-    /* A sender never has more than its window unsent. */
-    outboxes[i].cap = (size_t) lg_track_window(i) * (size_t) (o->size + 64);
-    outboxes[i].out = malloc(outboxes[i].cap);
-    if (outboxes[i].out == NULL)
-      return -ENOMEM;
-  }
-  return 0;
+  return lg_io_init(total, o->tls);
 }
 
 /* Source 127.0.x.y, one of opt->addrs, so neither ephemeral ports nor a
@@ -90,7 +72,6 @@ int lg_conn_open(int index) {
   struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(opt->port) };
   struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t) index };
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), on = 1;
-
   int err = 0;
 
   if (fd < 0)
@@ -103,6 +84,8 @@ int lg_conn_open(int index) {
            fcntl(fd, F_SETFL, O_NONBLOCK) < 0 ||
            epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
     err = -errno;
+  if (err == 0)
+    err = lg_io_attach(index, fd);
   if (err < 0) {
     close(fd);
     return err;
@@ -115,19 +98,23 @@ int lg_conn_greeted(void) {
   return greeted;
 }
 
+const char *lg_conn_nick(int index) {
+  return conns[index].nick;
+}
+
 /* A delivery: check it, count it, time it; a completed message earns its
- * sender a credit for the next one. */
+ * sender a credit for the next one. An idle connection gets nothing. */
 static void on_message(int receiver, const char *text, const char *end,
                        uint64_t now, lg_hist_t *latency) {
   uint64_t sender, seq, sent;
 
-  if (lg_parse_text(text, end, opt->size, &sender, &seq, &sent) < 0 || sent > now) {
+  if (receiver >= opt->clients || lg_parse_text(text, end, opt->size, &sender, &seq) < 0) {
     lg_counts.bad++;
     return;
   }
-  switch (lg_track_deliver(receiver, (unsigned) sender, seq)) {
+  switch (lg_track_deliver(receiver, (unsigned) sender, seq, &sent)) {
   case 1:
-    outboxes[sender].credits++;
+    lg_send_credit((int) sender);
     /* fall through */
   case 0:
     if (latency != NULL)
@@ -142,6 +129,8 @@ static void on_line(int index, const char *line, const char *end, uint64_t now,
   /* The first line is the greeting: from then on this client is in the
    * room and will get every broadcast. */
   if (!conns[index].greeted) {
+    if (lg_welcome_nick(line, end, conns[index].nick) < 0)
+      lg_fatal("the first line is no WELCOME", EBADMSG);
     conns[index].greeted = 1;
     greeted++;
     return;
@@ -160,16 +149,15 @@ static void read_conn(int index, lg_hist_t *latency) {
   uint64_t now;
 
   memcpy(read_buf, c->carry, c->carry_len);
-  n = read(c->fd, read_buf + c->carry_len, READ_CAP);
-  lg_syscalls.reads++;
-  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+  n = lg_io_read(index, read_buf + c->carry_len, READ_CAP);
+  if (n == -EAGAIN || n == -EINTR)
+    return;
+  if (n <= 0) {
     fprintf(stderr, "loadgen: client #%d (fd %d, %s): %s\n", index, c->fd,
             c->greeted ? "greeted" : "not greeted yet",
-            n == 0 ? "the server closed the connection" : strerror(errno));
+            n == 0 ? "the server closed the connection" : strerror((int) -n));
     exit(1);
   }
-  if (n < 0)
-    return;
   now = lg_now_ns();
   end = read_buf + c->carry_len + n;
   while ((nl = memchr(p, '\n', (size_t) (end - p))) != NULL) {
@@ -178,39 +166,17 @@ static void read_conn(int index, lg_hist_t *latency) {
   }
   c->carry_len = (size_t) (end - p);
   if (c->carry_len > LG_CARRY_CAP)
-    fatal("a server line is too long", EMSGSIZE);
+    lg_fatal("a server line is too long", EMSGSIZE);
   memcpy(c->carry, p, c->carry_len);
 }
 
 /* EPOLLOUT only while a sender has output the socket did not take. */
-static void watch_output(int sender, int on) {
-  int client = lg_track_client(sender);
+void lg_conn_watch_output(int index, int on) {
   struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0),
-                            .data.u32 = (uint32_t) client };
+                            .data.u32 = (uint32_t) index };
 
-  if (epoll_ctl(epfd, EPOLL_CTL_MOD, conns[client].fd, &ev) < 0)
-    fatal("epoll_ctl", errno);
-  outboxes[sender].watching = on;
-}
-
-static void flush(int sender) {
-  outbox_t *o = &outboxes[sender];
-  int fd = conns[lg_track_client(sender)].fd;
-  ssize_t n = write(fd, o->out + o->off, o->len - o->off);
-
-  lg_syscalls.writes++;
-  if (n < 0 && errno != EAGAIN && errno != EINTR)
-    fatal("write", errno);
-  if (n > 0)
-    o->off += (size_t) n;
-  if (o->off < o->len) {
-    if (!o->watching)
-      watch_output(sender, 1);
-    return;
-  }
-  o->len = o->off = 0;
-  if (o->watching)
-    watch_output(sender, 0);
+  if (epoll_ctl(epfd, EPOLL_CTL_MOD, conns[index].fd, &ev) < 0)
+    lg_fatal("epoll_ctl", errno);
 }
 
 /* One epoll turn: read every ready connection, flush stalled senders.
@@ -221,44 +187,13 @@ void lg_conn_turn(int timeout_ms, lg_hist_t *latency) {
 
   lg_syscalls.waits++;
   if (n < 0 && errno != EINTR)
-    fatal("epoll_wait", errno);
+    lg_fatal("epoll_wait", errno);
   for (i = 0; i < n; i++) {
     int index = (int) events[i].data.u32;
 
-    if (events[i].events & EPOLLOUT) {
-      int s;
-
-      for (s = 0; s < opt->senders && lg_track_client(s) != index; s++)
-        ;
-      flush(s);
-    }
+    if (events[i].events & EPOLLOUT)
+      lg_send_flush_client(index);
     if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
       read_conn(index, latency);
   }
-}
-
-/* Every sender sends as many new messages as it has credits, in one
- * write(); behind a stalled one they wait for EPOLLOUT. */
-void lg_conn_send(void) {
-  int s;
-
-  for (s = 0; s < opt->senders; s++) {
-    outbox_t *o = &outboxes[s];
-
-    if (o->credits == 0)
-      continue;
-    /* Pending + new never exceed the window, which the buffer holds. */
-    memmove(o->out, o->out + o->off, o->len - o->off);
-    o->len -= o->off;
-    o->off = 0;
-    for (; o->credits > 0; o->credits--)
-      o->len += lg_format_text(o->out + o->len, opt->size, s, lg_track_send(s),
-                               lg_now_ns());
-    if (!o->watching)
-      flush(s);
-  }
-}
-
-void lg_conn_grant(int sender, int credits) {
-  outboxes[sender].credits = credits;
 }

@@ -10,6 +10,7 @@
 
 typedef struct {
   uint64_t seq;
+  uint64_t sent_ns;
   int remaining; /* deliveries still expected; 0: complete or never used */
   uint64_t *got; /* one bit per receiver */
 } slot_t;
@@ -24,7 +25,7 @@ typedef struct {
 lg_counts_t lg_counts;
 
 static sender_t *senders;
-static int sender_count, client_count, words, echo;
+static int sender_count, client_count, words, echo, private_only;
 static uint64_t in_flight;
 static uint64_t given_up; /* deliveries missing when their slot was reused */
 /* Highest sequence number + 1 each receiver has seen from each sender. */
@@ -46,12 +47,13 @@ static int init_sender(sender_t *s, int client, int window) {
   return 0;
 }
 
-int lg_track_init(int clients, int count, int window, int with_echo) {
+int lg_track_init(int clients, int count, int window, int with_echo, int whisper) {
   int i;
 
   client_count = clients;
   sender_count = count;
   echo = with_echo;
+  private_only = whisper;
   words = (clients + 63) / 64;
   senders = calloc((size_t) count, sizeof(sender_t));
   last_seen = calloc((size_t) clients * (size_t) count, sizeof(uint64_t));
@@ -73,7 +75,7 @@ int lg_track_client(int sender) {
   return senders[sender].client;
 }
 
-uint64_t lg_track_send(int sender) {
+uint64_t lg_track_send(int sender, uint64_t now_ns) {
   sender_t *s = &senders[sender];
   uint64_t seq = s->next_seq++;
   slot_t *slot = &s->slots[seq % (uint64_t) s->window];
@@ -87,7 +89,9 @@ uint64_t lg_track_send(int sender) {
     in_flight--;
   }
   slot->seq = seq;
-  slot->remaining = echo ? client_count : client_count - 1;
+  slot->sent_ns = now_ns;
+  /* A whisper to oneself reaches exactly one receiver: its sender. */
+  slot->remaining = private_only ? 1 : echo ? client_count : client_count - 1;
   memset(slot->got, 0, (size_t) words * sizeof(uint64_t));
   /* Without echo the sender must not get it: a copy counts as duplicate. */
   if (!echo)
@@ -105,7 +109,7 @@ static void check_order(int receiver, unsigned sender, uint64_t seq) {
     *last = seq + 1;
 }
 
-int lg_track_deliver(int receiver, unsigned sender, uint64_t seq) {
+int lg_track_deliver(int receiver, unsigned sender, uint64_t seq, uint64_t *sent_ns) {
   sender_t *s;
   slot_t *slot;
   uint64_t bit = (uint64_t) 1 << (receiver % 64);
@@ -115,6 +119,10 @@ int lg_track_deliver(int receiver, unsigned sender, uint64_t seq) {
     return -1;
   }
   s = &senders[sender];
+  if (private_only && receiver != s->client) {
+    lg_counts.bad++; /* someone else's whisper */
+    return -1;
+  }
   slot = &s->slots[seq % (uint64_t) s->window];
   if (slot->seq != seq || slot->remaining == 0 ||
       (slot->got[receiver / 64] & bit) != 0) {
@@ -122,6 +130,7 @@ int lg_track_deliver(int receiver, unsigned sender, uint64_t seq) {
     return -1;
   }
   slot->got[receiver / 64] |= bit;
+  *sent_ns = slot->sent_ns;
   lg_counts.deliveries++;
   check_order(receiver, sender, seq);
   if (--slot->remaining > 0)

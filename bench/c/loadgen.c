@@ -13,9 +13,17 @@
  * what has not arrived by then is lost. Prints one JSON line; its own CPU
  * time is in it, so nobody mistakes a generator bottleneck for a server's.
  *
+ * The idle-connection experiment (libevent's test/bench.c, as a chat):
+ * --idle I more connections that never send and must receive no message,
+ * and --whisper 1, so each sender's message goes to itself alone through
+ * the server ("/whisper <own nick> <text>"): per event, the server does one
+ * read and one write, whatever I is; what grows with I is the backend's.
+ * --tls 1 speaks TLS (built with -DLG_TLS and OpenSSL; exit 3 without).
+ *
  *   loadgen --port P --clients N [--senders 10] [--window 64] [--size 32]
- *           [--echo 1] [--addrs N] [--warmup-ms 1000] [--duration-ms 5000]
- *           [--drain-ms 2000] [--pid SERVER_PID] [--host 127.0.0.1] */
+ *           [--echo 1] [--idle 0] [--whisper 0] [--tls 0] [--addrs N]
+ *           [--warmup-ms 1000] [--duration-ms 5000] [--drain-ms 2000]
+ *           [--pid SERVER_PID] [--host 127.0.0.1] */
 #include "loadgen.h"
 
 #include <errno.h>
@@ -25,7 +33,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#define CONNECT_TIMEOUT_NS 20000000000ull
+/* Connecting may take a while: a TLS handshake each, and selectchat
+ * announces every join to everyone (N² lines, ~3 µs each over TLS). */
+#define CONNECT_TIMEOUT_NS(n) (30000000000ull + (uint64_t) (n) * (uint64_t) (n) * 10u)
 
 static lg_options_t opt = {
   .host = "127.0.0.1", .senders = 10, .window = 64, .size = 32, .echo = 1,
@@ -40,6 +50,8 @@ static int option(const char *name, const char *value) {
     { "--addrs", &opt.addrs },        { "--batch", &opt.batch },
     { "--warmup-ms", &opt.warmup_ms }, { "--duration-ms", &opt.duration_ms },
     { "--drain-ms", &opt.drain_ms },  { "--pid", &opt.server_pid },
+    { "--idle", &opt.idle },          { "--whisper", &opt.whisper },
+    { "--tls", &opt.tls },
   };
   size_t i;
 
@@ -63,10 +75,10 @@ static int parse_options(int argc, char **argv) {
       return -EINVAL;
   if (i != argc || opt.port <= 0 || opt.clients < 2 || opt.senders < 1 ||
       opt.senders > opt.clients || opt.window < opt.senders || opt.size < 1 ||
-      opt.duration_ms <= 0 || opt.batch < 1)
+      opt.duration_ms <= 0 || opt.batch < 1 || opt.idle < 0)
     return -EINVAL;
   if (opt.addrs <= 0 || opt.addrs > 254 * 256)
-    opt.addrs = opt.clients < 254 * 256 ? opt.clients : 254 * 256;
+    opt.addrs = opt.clients + opt.idle < 254 * 256 ? opt.clients + opt.idle : 254 * 256;
   return 0;
 }
 
@@ -74,18 +86,18 @@ static int parse_options(int argc, char **argv) {
  * never sees more than a batch in its listen backlog. */
 static double connect_all(void) {
   uint64_t start = lg_now_ns();
-  int i, err;
+  int total = opt.clients + opt.idle, i, err;
 
-  for (i = 0; i < opt.clients; i++) {
+  for (i = 0; i < total; i++) {
     err = lg_conn_open(i);
     if (err < 0) {
       fprintf(stderr, "loadgen: connect #%d: %s\n", i, strerror(-err));
       exit(1);
     }
-    if ((i + 1) % opt.batch != 0 && i + 1 < opt.clients)
+    if ((i + 1) % opt.batch != 0 && i + 1 < total)
       continue;
     while (lg_conn_greeted() < i + 1) {
-      if (lg_now_ns() - start > CONNECT_TIMEOUT_NS) {
+      if (lg_now_ns() - start > CONNECT_TIMEOUT_NS(total)) {
         fprintf(stderr, "loadgen: %d of %d clients greeted\n", lg_conn_greeted(), i + 1);
         exit(1);
       }
@@ -100,7 +112,7 @@ static void run_until(uint64_t until_ns, int send, lg_hist_t *latency) {
   while (lg_now_ns() < until_ns) {
     lg_conn_turn(1, latency);
     if (send)
-      lg_conn_send();
+      lg_send_all();
   }
 }
 
@@ -172,10 +184,14 @@ static void print_latency(const lg_hist_t *h) {
 static void report(double connect_s, const mark_t *a, const mark_t *b, const lg_hist_t *h,
                    uint64_t lost, long rss_kb) {
   printf("{\"clients\":%d,\"senders\":%d,\"window\":%d,\"size\":%d,\"echo\":%d,"
-         "\"connect_s\":%.3f,",
-         opt.clients, opt.senders, opt.window, opt.size, opt.echo, connect_s);
+         "\"idle\":%d,\"whisper\":%d,\"tls\":%d,\"connect_s\":%.3f,",
+         opt.clients, opt.senders, opt.window, opt.size, opt.echo, opt.idle, opt.whisper,
+         opt.tls, connect_s);
   print_rates(a, b);
   print_latency(h);
+  printf("\"latency_hist_ns\":");
+  lg_hist_print(h);
+  printf(",");
   printf("\"lost\":%llu,\"duplicated\":%llu,\"out_of_order\":%llu,\"bad_lines\":%llu,"
          "\"other_lines\":%llu,",
          (unsigned long long) lost, (unsigned long long) lg_counts.duplicated,
@@ -202,16 +218,19 @@ int main(int argc, char **argv) {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
-  if (lg_track_init(opt.clients, opt.senders, opt.window, opt.echo) < 0 ||
-      lg_conn_init(&opt) < 0 || lg_hist_init(&latency) < 0) {
+  if (opt.tls && !lg_io_available_tls()) {
+    fprintf(stderr, "loadgen: built without OpenSSL: no --tls (install libssl-dev)\n");
+    return 3;
+  }
+  if (lg_track_init(opt.clients, opt.senders, opt.window, opt.echo, opt.whisper) < 0 ||
+      lg_conn_init(&opt) < 0 || lg_send_init(&opt) < 0 || lg_hist_init(&latency) < 0) {
     fprintf(stderr, "loadgen: out of memory\n");
     return 1;
   }
   lg_now_ns();
   connect_s = connect_all();
 
-  for (int i = 0; i < opt.senders; i++)
-    lg_conn_grant(i, lg_track_window(i));
+  lg_send_start();
   run_until(lg_now_ns() + (uint64_t) opt.warmup_ms * 1000000u, 1, NULL);
 
   mark(&start);

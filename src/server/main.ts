@@ -3,6 +3,9 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
+import { runAdminCli } from '../admin/cli';
+import type { ServerModeration } from '../admin/moderation';
+import { openAdminState } from '../admin/open';
 import { EventLoop } from '../loop/event-loop';
 import { serverContext } from '../transport/tls-channel';
 import { loadCertificate } from './certificate';
@@ -43,13 +46,33 @@ async function tlsOptions(
   };
 }
 
+/** Accounts and bans from the data dir; a fresh one gets the default admin. */
+async function adminState(config: ServerConfig, log: Logger): Promise<ServerModeration> {
+  const { allowPlainLogin } = config;
+  const state = await openAdminState(config.dataDir, { allowPlainLogin, log });
+  const file = state.createdPasswordFile;
+  if (file !== undefined) {
+    announce(
+      log,
+      `created the admin account "admin"; its password is in ${file} (readable only by you): ` +
+        'connect over TLS and type /login admin <password>',
+    );
+  }
+  if (state.bans > 0) log.info(`${state.bans} ban(s) in force`);
+  if (allowPlainLogin)
+    log.warn('--allow-plain-login: admin passwords may cross the network in clear');
+  return state.moderation;
+}
+
 async function start(config: ServerConfig, loop: EventLoop, log: Logger): Promise<ChatServer> {
   try {
     const host = await resolveHost(config.host);
     const tls = await tlsOptions(config, log);
+    const moderation = await adminState(config, log);
+    const { maxLine: maxLineBytes, sendq: sendqBytes } = config;
     return new ChatServer(
       loop,
-      { host, port: config.port, tls, maxLineBytes: config.maxLine, sendqBytes: config.sendq },
+      { host, port: config.port, tls, maxLineBytes, sendqBytes, moderation },
       log,
     );
   } catch (error) {
@@ -60,6 +83,11 @@ async function start(config: ServerConfig, loop: EventLoop, log: Logger): Promis
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `selectchat-server admin ...` manages accounts; anything else starts the server.
+  if (argv[2] === 'admin') {
+    process.exitCode = await runAdminCli(argv.slice(3));
+    return;
+  }
   const config = parseConfig(argv);
   const log = createLogger(config.logLevel);
   const loop = new EventLoop({ maxFds: config.maxFds });

@@ -1,8 +1,10 @@
 /**
  * What a ban names: one address (IPv4 or IPv6), a range in CIDR notation, or `nick:<name>`.
  * Targets are kept in one canonical spelling (RFC 5952 for IPv6, a range by its network address,
- * nicks lower-case), so `/unban` and the file agree with `/ban` however it was typed. Addresses
- * are parsed and matched by ipaddr.js; `net.isIP` keeps the accepted syntax strict (no `127.1`).
+ * nicks lower-case), so `/unban` and the file agree with `/ban` however it was typed. IPv6 is
+ * written in brackets (`[::1]`, `[2001:db8::]/32`), as WHOIS writes it: a target is an event ARG,
+ * and an ARG may not start with `:`. Addresses are parsed and matched by ipaddr.js; `net.isIP`
+ * keeps the accepted syntax strict (no `127.1`).
  */
 import { isIP } from 'node:net';
 
@@ -29,13 +31,19 @@ export function parseAddress(text: string): Address | undefined {
   return ipaddr.process(text);
 }
 
-/** The canonical spelling of a client's address (`::ffff:127.0.0.2` is `127.0.0.2`). */
-export function canonicalAddress(text: string): string {
-  return parseAddress(text)?.toString() ?? text;
+/** An address as a target spells it: `127.0.0.2`, `[::1]`. */
+export function spell(address: Address): string {
+  return address.kind() === 'ipv6' ? `[${address.toString()}]` : address.toString();
+}
+
+/** `[::1]` (as targets and WHOIS write IPv6) to `::1`; anything else unchanged. */
+function unbracket(text: string): string {
+  return /^\[[^\]]*\]$/.test(text) ? text.slice(1, -1) : text;
 }
 
 function parseRange(text: string): BanTarget | string {
-  const [addressText = '', bitsText = ''] = text.split('/', 2);
+  const [bracketed = '', bitsText = ''] = text.split('/', 2);
+  const addressText = unbracket(bracketed);
   let address = parseAddress(addressText);
   const bad = `${text} is not a range: use an address and a prefix length, e.g. 10.0.0.0/8`;
   if (address === undefined || !/^\d{1,3}$/.test(bitsText)) return bad;
@@ -48,7 +56,7 @@ function parseRange(text: string): BanTarget | string {
     address.kind() === 'ipv4'
       ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${bits}`)
       : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${bits}`);
-  return { kind: 'range', text: `${address.toString()}/${bits}`, range: [address, bits] };
+  return { kind: 'range', text: `${spell(address)}/${bits}`, range: [address, bits] };
 }
 
 /**
@@ -63,8 +71,8 @@ export function parseBanTarget(text: string): BanTarget | string {
     return { kind: 'nick', text: NICK_TARGET_PREFIX + key, key };
   }
   if (text.includes('/')) return parseRange(text);
-  const address = parseAddress(text);
-  if (address !== undefined) return { kind: 'address', text: address.toString() };
+  const address = parseAddress(unbracket(text));
+  if (address !== undefined) return { kind: 'address', text: spell(address) };
   return `${text} is not an address, a range (CIDR) or nick:<name>`;
 }
 
@@ -78,7 +86,7 @@ export function targetMatches(
     case 'nick':
       return target.key === nickKey(nick);
     case 'address':
-      return address !== undefined && address.toString() === target.text;
+      return address !== undefined && spell(address) === target.text;
     case 'range':
       return address !== undefined && address.kind() === target.range[0].kind()
         ? address.match(target.range)

@@ -11,7 +11,7 @@ import path from 'node:path';
 
 import type { BanEntry } from '../chat/commands/moderation';
 import { parseIsoTime, parseRecords, splitWord } from './data-file';
-import { parseAddress, parseBanTarget, targetMatches, type BanTarget } from './ban-target';
+import { parseAddress, parseBanTarget, spell, targetMatches, type BanTarget } from './ban-target';
 
 /** Where the bans live. */
 export function bansFile(dataDir: string): string {
@@ -146,7 +146,7 @@ export class BanList {
   forAddress(text: string): Ban | undefined {
     const address = parseAddress(text);
     if (address === undefined) return undefined;
-    const exact = this.#live(this.#bans.get(address.toString()));
+    const exact = this.#live(this.#bans.get(spell(address)));
     if (exact !== undefined) return exact;
     for (const ban of this.#ranges) {
       if (targetMatches(ban.parsed, address, '') && this.#live(ban)) return ban;

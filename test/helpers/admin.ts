@@ -44,13 +44,18 @@ export async function adminRoom(args: readonly string[] = []): Promise<AdminRoom
   return { server, ca, admin };
 }
 
+/** The loopback of `address`'s family: where a client from it connects (the server may be on ::). */
+function loopbackFor(address: string): string {
+  return address.includes(':') ? '::1' : '127.0.0.1';
+}
+
 /** A plain client from `address`; each of `watchers` consumes and checks its JOIN. */
 export async function joinFrom(
   server: RunningServer,
   address: string,
   watchers: readonly ChatClient[],
 ): Promise<ChatClient> {
-  const client = await ChatClient.connect(server.port, server.host, address);
+  const client = await ChatClient.connect(server.port, loopbackFor(address), address);
   for (const w of watchers) expect(await w.next()).toEqual(event('JOIN', [client.nick]));
   return client;
 }
@@ -72,7 +77,8 @@ export async function turnedAway(
   server: RunningServer,
   localAddress: string,
 ): Promise<ServerEvent[]> {
-  const socket = track(net.connect({ port: server.port, host: server.host, localAddress }));
+  const host = loopbackFor(localAddress);
+  const socket = track(net.connect({ port: server.port, host, localAddress }));
   allowReset(socket);
   let received = '';
   socket.setEncoding('utf8').on('data', (text: string) => (received += text));
@@ -86,9 +92,10 @@ export async function turnedAwayTls(
   ca: string,
   localAddress: string,
 ): Promise<ServerEvent[]> {
-  const raw = track(net.connect({ port: server.tlsPort, host: server.host, localAddress }));
+  const host = loopbackFor(localAddress);
+  const raw = track(net.connect({ port: server.tlsPort, host, localAddress }));
   allowReset(raw);
-  const socket = tls.connect({ socket: raw, host: server.host, ca });
+  const socket = tls.connect({ socket: raw, host, ca });
   track(socket);
   let received = '';
   let secure = false;

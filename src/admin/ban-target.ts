@@ -42,11 +42,11 @@ function unbracket(text: string): string {
 }
 
 function parseRange(text: string): BanTarget | string {
-  const [bracketed = '', bitsText = ''] = text.split('/', 2);
+  const [bracketed = '', bitsText = '', ...more] = text.split('/');
   const addressText = unbracket(bracketed);
   let address = parseAddress(addressText);
   const bad = `${text} is not a range: use an address and a prefix length, e.g. 10.0.0.0/8`;
-  if (address === undefined || !/^\d{1,3}$/.test(bitsText)) return bad;
+  if (address === undefined || !/^\d{1,3}$/.test(bitsText) || more.length > 0) return bad;
   let bits = Number(bitsText);
   // ::ffff:10.0.0.0/104 was turned into IPv4 by parseAddress; its prefix follows.
   if (address.kind() === 'ipv4' && addressText.includes(':')) bits -= 96;

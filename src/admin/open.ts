@@ -23,6 +23,8 @@ export interface AdminState {
   moderation: ServerModeration;
   /** The default admin's password file, if this start created the default admin. */
   createdPasswordFile: string | undefined;
+  /** Where the default admin's password is written (it may not exist). */
+  passwordFile: string;
   /** Bans in force at start-up. */
   bans: number;
 }
@@ -52,5 +54,5 @@ export async function openAdminState(dataDir: string, options: OpenOptions): Pro
     log: options.log,
   });
   bans.prune(); // saves, if any had expired
-  return { moderation, createdPasswordFile, bans: bans.size };
+  return { moderation, createdPasswordFile, passwordFile: passwordFile(dataDir), bans: bans.size };
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ChatClient, event } from '../helpers/chat-client';
 import { adminRoom, defaultPassword, joinFrom, login } from '../helpers/admin';
 import { startServer } from '../helpers/process';
+import { logged } from '../helpers/tls';
 
 const WRONG = event('ERROR', ['not-permitted'], 'wrong name or password');
 
@@ -20,10 +21,10 @@ test('a fresh server makes the default admin: its password in a 0600 file, logge
   expect(fs.statSync(path.join(server.dataDir, 'admins')).mode & 0o777).toBe(0o600);
   const password = defaultPassword(server.dataDir);
   expect(password).toMatch(/^[A-Za-z0-9_-]{24}$/);
-  expect(server.messages).toContain(
+  const created =
     `created the admin account "admin"; its password is in ${file} (readable only by you): ` +
-      'connect over TLS and type /login admin <password>',
-  );
+    'connect over TLS and type /login admin <password>';
+  expect(await logged(server, /^created the admin account/)).toEqual([created]);
   expect(server.messages).toContain('admin login: admin from 127.0.0.1');
   expect(server.messages.join('\n')).not.toContain(password);
   // The file holds only a hash of it.

@@ -17,6 +17,7 @@ export class Member {
   readonly filter = new WordFilter();
   #nick: string;
   #present = true;
+  #admin: string | undefined;
 
   /** Created by the room only; see `Room.join`. */
   constructor(peer: Peer, nick: string, now: number) {
@@ -34,6 +35,16 @@ export class Member {
   /** False once the member has left the room; lines from it are then ignored. */
   get present(): boolean {
     return this.#present;
+  }
+
+  /** The admin account this member logged in to (`/login`), or undefined. */
+  get admin(): string | undefined {
+    return this.#admin;
+  }
+
+  /** Makes the member an admin for the rest of the connection; `/login` only. */
+  promote(account: string): void {
+    this.#admin = account;
   }
 
   /** @internal Room only: the nick index must change with it. */

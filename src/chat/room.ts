@@ -12,8 +12,9 @@ import { EventFormatter, type EventType } from '../protocol/format';
 import { GUEST_NICK_PREFIX } from '../protocol/limits';
 import { nickKey } from '../protocol/nick';
 import { parseCommand } from '../protocol/parse';
-import { COMMANDS, runCommand } from './commands/command-table';
+import { commandTable, COMMANDS, runCommand } from './commands/command-table';
 import type { ChatEventType, CommandRoom, CommandTable } from './commands/context';
+import { NO_MODERATION, type Moderation } from './commands/moderation';
 import { Member } from './member';
 import type { Peer } from './peer';
 import { wordsOf } from './word-filter';
@@ -24,6 +25,8 @@ export interface RoomOptions {
   now?: () => Date;
   /** Text of the `WELCOME` line every newcomer gets. */
   welcome?: string;
+  /** Admin accounts and bans (default: none, so no admin commands can run). */
+  moderation?: Moderation;
 }
 
 /** Sent to everyone by {@link Room.shutdown}, and the reason its closes carry. */
@@ -34,13 +37,14 @@ const DEFAULT_WELCOME = 'welcome to selectchat; /help lists the commands, /nick 
 /** One chat room. */
 export class Room implements CommandRoom {
   /** The command table `handleLine` dispatches through and `/help` describes. */
-  readonly commands: CommandTable = COMMANDS;
+  readonly commands: CommandTable;
   // Insertion order is join order, which USERS reports.
   readonly #members = new Set<Member>();
   readonly #byNick = new Map<string, Member>();
   readonly #clock: () => number;
   readonly #formatter: EventFormatter;
   readonly #welcome: string;
+  readonly #moderation: Moderation;
   #nextGuest = 1;
   #closing = false;
 
@@ -50,6 +54,8 @@ export class Room implements CommandRoom {
     this.#clock = now === undefined ? Date.now : () => now().getTime();
     this.#formatter = new EventFormatter(this.#clock);
     this.#welcome = options.welcome ?? DEFAULT_WELCOME;
+    this.#moderation = options.moderation ?? NO_MODERATION;
+    this.commands = options.moderation === undefined ? COMMANDS : commandTable(options.moderation);
   }
 
   /** Number of members. */
@@ -173,11 +179,14 @@ export class Room implements CommandRoom {
     for (const member of this.#members) if (member !== except) member.peer.send(line);
   }
 
-  /** The next `guest-N` nobody uses; N only grows, so a name is not handed out twice. */
+  /**
+   * The next `guest-N` nobody uses and no ban forbids; N only grows, so a name is not handed out
+   * twice.
+   */
   #guestNick(): string {
     let nick: string;
     do nick = GUEST_NICK_PREFIX + this.#nextGuest++;
-    while (this.#byNick.has(nickKey(nick)));
+    while (this.#byNick.has(nickKey(nick)) || this.#moderation.nickBan(nick) !== undefined);
     return nick;
   }
 }

@@ -15,19 +15,17 @@ export const ERROR_CODES = [
   'no-such-filter',
   'too-many-filters',
   'line-too-long',
+  'not-permitted',
+  'rate-limited',
+  'banned',
+  'no-such-ban',
 ] as const;
 
 /**
- * Codes reserved for later features (admins, bans, connection limits, flood control). They are
- * part of the type now so that PROTOCOL.md can promise them and clients can prepare.
+ * Codes reserved for later features (connection limits, flood control). They are part of the
+ * type now so that PROTOCOL.md can promise them and clients can prepare.
  */
-export const RESERVED_ERROR_CODES = [
-  'not-permitted',
-  'server-full',
-  'too-many-connections',
-  'rate-limited',
-  'banned',
-] as const;
+export const RESERVED_ERROR_CODES = ['server-full', 'too-many-connections'] as const;
 
 /** A wire error code. */
 export type ErrorCode = (typeof ERROR_CODES)[number] | (typeof RESERVED_ERROR_CODES)[number];

@@ -52,6 +52,9 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   HELP: { minArgs: 0, maxArgs: 0, text: true },
   INFO: { minArgs: 0, maxArgs: 0, text: true },
   ERROR: { minArgs: 1, maxArgs: 1, text: true },
+  KICK: { minArgs: 2, maxArgs: 2, text: true },
+  BAN: { minArgs: 2, maxArgs: 2, text: true },
+  BANS: { minArgs: 4, maxArgs: 4, text: true },
 };
 
 const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -22,6 +22,9 @@ export const EVENT_TYPES = [
   'HELP',
   'INFO',
   'ERROR',
+  'KICK',
+  'BAN',
+  'BANS',
 ] as const;
 
 /** One server event type. */

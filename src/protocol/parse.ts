@@ -16,7 +16,12 @@ export type Command =
   | { kind: 'filter'; word?: string }
   | { kind: 'unfilter'; word: string }
   | { kind: 'help'; topic?: string }
-  | { kind: 'quit'; reason?: string };
+  | { kind: 'quit'; reason?: string }
+  | { kind: 'login'; name: string; password: string }
+  | { kind: 'kick'; nick: string; reason?: string }
+  | { kind: 'ban'; target: string; durationMs?: number; reason?: string }
+  | { kind: 'unban'; target: string }
+  | { kind: 'bans' };
 
 /** The name of a command, which is also its `/name`. */
 export type CommandKind = Command['kind'];
@@ -44,7 +49,34 @@ export const COMMAND_SYNTAX: { readonly [K in CommandKind]: CommandSyntax } = {
   unfilter: { usage: '/unfilter <word>', aliases: [] },
   help: { usage: '/help [command]', aliases: ['?'] },
   quit: { usage: '/quit [reason]', aliases: [] },
+  login: { usage: '/login <name> <password>', aliases: [] },
+  kick: { usage: '/kick <nick> [reason]', aliases: [] },
+  ban: { usage: '/ban <target> [duration] [reason]', aliases: [] },
+  unban: { usage: '/unban <target>', aliases: [] },
+  bans: { usage: '/bans', aliases: [] },
 };
+
+const DAY_MS = 86_400_000;
+
+/** Milliseconds per unit of a ban duration. */
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: DAY_MS,
+  w: 7 * DAY_MS,
+};
+
+/** The longest ban with a duration (ten years); a longer one is a permanent ban. */
+export const MAX_BAN_DURATION_MS = 3650 * DAY_MS;
+
+/** `30m`, `12h`, `7d` (also `s` and `w`) in milliseconds; undefined if malformed or too long. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^(\d{1,10})([smhdw])$/i.exec(text);
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * (DURATION_UNITS[(match[2] as string).toLowerCase()] as number);
+  return ms > 0 && ms <= MAX_BAN_DURATION_MS ? ms : undefined;
+}
 
 const NAMES: ReadonlyMap<string, CommandKind> = new Map(
   (Object.keys(COMMAND_SYNTAX) as CommandKind[]).flatMap((kind) => [
@@ -141,7 +173,41 @@ const PARSERS: { readonly [K in CommandKind]: Parser } = {
       topic === undefined ? { kind: 'help' } : { kind: 'help', topic: stripSlash(topic) },
     ),
   quit: (rest) => (rest === '' ? { kind: 'quit' } : { kind: 'quit', reason: rest }),
+  login: (rest) => {
+    // The password is the rest of the line: it may contain spaces.
+    const [name, password] = firstWord(rest);
+    if (name === '' || password === '') return usageError('login', 'missing-argument');
+    return { kind: 'login', name, password };
+  },
+  kick: (rest) => {
+    const [nick, reason] = firstWord(rest);
+    if (nick === '') return usageError('kick', 'missing-argument');
+    return reason === '' ? { kind: 'kick', nick } : { kind: 'kick', nick, reason };
+  },
+  ban: parseBan,
+  unban: (rest) => wrap(oneWord('unban', rest), (target) => ({ kind: 'unban', target })),
+  bans: (rest) => (rest === '' ? { kind: 'bans' } : usageError('bans', 'invalid-argument')),
 };
+
+/** `/ban <target> [duration] [reason]`: a second word starting with a digit is a duration. */
+function parseBan(rest: string): Command | ProtocolError {
+  const [target, more] = firstWord(rest);
+  if (target === '') return usageError('ban', 'missing-argument');
+  const [first, after] = firstWord(more);
+  if (!/^\d/.test(first))
+    return more === '' ? { kind: 'ban', target } : { kind: 'ban', target, reason: more };
+  const durationMs = parseDuration(first);
+  if (durationMs === undefined) {
+    return new ProtocolError(
+      'invalid-argument',
+      `bad duration ${first}: use a number and s, m, h, d or w (30m, 12h, 7d), at most 3650d, ` +
+        `or none for a permanent ban; usage: ${COMMAND_SYNTAX.ban.usage}`,
+    );
+  }
+  return after === ''
+    ? { kind: 'ban', target, durationMs }
+    : { kind: 'ban', target, durationMs, reason: after };
+}
 
 function stripSlash(name: string): string {
   return name.charCodeAt(0) === SLASH && name.length > 1 ? name.slice(1) : name;

@@ -5,6 +5,8 @@
  */
 import type tls from 'node:tls';
 
+import type { ServerModeration } from '../admin/moderation';
+import { describeBan } from '../chat/commands/moderation';
 import { Room } from '../chat/room';
 import { addon, type SocketAddress } from '../native/addon';
 import type { EventLoop } from '../loop/event-loop';
@@ -13,7 +15,7 @@ import type { Channel, ChannelHandlers } from '../transport/channel';
 import { FdSocket } from '../transport/fd-socket';
 import { Listener, type RefusalReason } from '../transport/listener';
 import { TlsChannel } from '../transport/tls-channel';
-import { Connection } from './connection';
+import { Connection, type ChannelFactory } from './connection';
 import type { Logger } from './log';
 
 export interface TlsListenOptions {
@@ -30,6 +32,8 @@ export interface ChatServerOptions {
   tls: TlsListenOptions | undefined;
   maxLineBytes: number;
   sendqBytes: number;
+  /** Admin accounts and bans; without it, no admins and no bans. */
+  moderation?: ServerModeration;
 }
 
 export type ListenerKind = 'plain' | 'tls';
@@ -44,7 +48,7 @@ export function formatAddress({ address, port }: Pick<SocketAddress, 'address' |
 }
 
 export class ChatServer {
-  readonly room = new Room();
+  readonly room: Room;
   readonly listeners = new Map<ListenerKind, Listener>();
   #loop: EventLoop;
   #log: Logger;
@@ -56,6 +60,7 @@ export class ChatServer {
     this.#loop = loop;
     this.#log = log;
     this.#options = options;
+    this.room = new Room({ moderation: options.moderation });
     try {
       if (options.port !== undefined) this.#listen('plain', options.port);
       if (options.tls !== undefined) this.#listen('tls', options.tls.port);
@@ -105,8 +110,28 @@ export class ChatServer {
     new Connection(this.room, open, { maxLineBytes, sendqBytes }, this.#log);
   }
 
+  /**
+   * A banned address is told why and closed before it joins, so nobody sees a JOIN. Over TLS this
+   * happens once the handshake is done: a cleartext line on a TLS port would only be garbage.
+   */
+  #admit(kind: ListenerKind, peer: SocketAddress, open: ChannelFactory): void {
+    const ban = this.#options.moderation?.addressBan(peer.address);
+    if (ban === undefined) return this.#join(open);
+    const channel = open({
+      onData: () => undefined,
+      onEnd: () => undefined,
+      onClose: () => undefined,
+    });
+    channel.write(formatEvent(new Date().toISOString(), 'ERROR', ['banned'], describeBan(ban)));
+    channel.end();
+    this.#log.info(
+      { peer: formatAddress(peer) },
+      `refused (${kind}): banned (ban on ${ban.target})`,
+    );
+  }
+
   #acceptPlain = (fd: number, peer: SocketAddress): void => {
-    this.#join((handlers) => new FdSocket(this.#loop, fd, peer, handlers));
+    this.#admit('plain', peer, (handlers) => new FdSocket(this.#loop, fd, peer, handlers));
   };
 
   /** A TLS client joins the room only once its handshake has succeeded. */
@@ -116,7 +141,7 @@ export class ChatServer {
       onSecure: () => {
         this.#handshakes.delete(channel);
         this.#log.debug({ peer: formatAddress(peer) }, `TLS: ${channel.description}`);
-        this.#join((handlers) => {
+        this.#admit('tls', peer, (handlers) => {
           channel.attach(handlers);
           return channel;
         });

@@ -20,6 +20,7 @@ export interface ServerConfig {
   maxLine: number;
   sendq: number;
   maxFds: number;
+  allowPlainLogin: boolean;
 }
 
 function integer(min: number, max: number, what: string): (value: string) => number {
@@ -78,6 +79,15 @@ export function parseConfig(argv: string[]): ServerConfig {
       "the select backend's ceiling: connections whose fd reaches it are refused",
       integer(64, 1 << 20, 'a number'),
       DEFAULT_MAX_FDS,
+    )
+    .option(
+      '--allow-plain-login',
+      'accept /login on plain TCP too, where the password crosses the network unencrypted',
+      false,
+    )
+    .addHelpText(
+      'after',
+      '\nAdmin accounts: selectchat-server admin add|remove|list (see admin --help)',
     )
     .parse(argv)
     .opts<

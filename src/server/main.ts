@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 /** `selectchat-server`: read the command line, start the room, stop on a signal. */
 import { lookup } from 'node:dns/promises';
+import fs from 'node:fs';
 import { isIP } from 'node:net';
 
+import { runAdminCli } from '../admin/cli';
+import { openAdminState, type AdminState } from '../admin/open';
 import { EventLoop } from '../loop/event-loop';
 import { serverContext } from '../transport/tls-channel';
 import { loadCertificate } from './certificate';
@@ -43,15 +46,52 @@ async function tlsOptions(
   };
 }
 
-async function start(config: ServerConfig, loop: EventLoop, log: Logger): Promise<ChatServer> {
+/** Accounts and bans from the data dir; a fresh one gets the default admin. */
+async function adminState(config: ServerConfig, log: Logger): Promise<AdminState> {
+  const { allowPlainLogin } = config;
+  if (allowPlainLogin) {
+    log.warn('--allow-plain-login: admin passwords may cross the network in clear');
+  }
+  return openAdminState(config.dataDir, { allowPlainLogin, log });
+}
+
+/**
+ * Where the default admin's password is, while its file exists: logged after the listening lines
+ * (which tools wait for), and at each start until the file is gone, so a start that failed right
+ * after creating it does not hide it.
+ */
+function reportAdmin(state: AdminState, log: Logger): void {
+  const file = state.passwordFile;
+  if (state.createdPasswordFile !== undefined) {
+    log.info(
+      `created the admin account "admin"; its password is in ${file} (readable only by you): ` +
+        'connect over TLS and type /login admin <password>',
+    );
+  } else if (fs.existsSync(file)) {
+    log.info(
+      `the default admin's password is still in ${file}; once you have it, delete the file ` +
+        'or set a new one with: selectchat-server admin add admin',
+    );
+  }
+  if (state.bans > 0) log.info(`${state.bans} ban(s) in force`);
+}
+
+async function start(
+  config: ServerConfig,
+  loop: EventLoop,
+  log: Logger,
+): Promise<[ChatServer, AdminState]> {
   try {
     const host = await resolveHost(config.host);
     const tls = await tlsOptions(config, log);
-    return new ChatServer(
+    const admin = await adminState(config, log);
+    const { maxLine: maxLineBytes, sendq: sendqBytes } = config;
+    const server = new ChatServer(
       loop,
-      { host, port: config.port, tls, maxLineBytes: config.maxLine, sendqBytes: config.sendq },
+      { host, port: config.port, tls, maxLineBytes, sendqBytes, moderation: admin.moderation },
       log,
     );
+    return [server, admin];
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.fatal(`cannot start: ${message}`);
@@ -60,6 +100,11 @@ async function start(config: ServerConfig, loop: EventLoop, log: Logger): Promis
 }
 
 async function main(argv: string[]): Promise<void> {
+  // `selectchat-server admin ...` manages accounts; anything else starts the server.
+  if (argv[2] === 'admin') {
+    process.exitCode = await runAdminCli(argv.slice(3));
+    return;
+  }
   const config = parseConfig(argv);
   const log = createLogger(config.logLevel);
   const loop = new EventLoop({ maxFds: config.maxFds });
@@ -68,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
     process.exit(1);
   });
 
-  const server = await start(config, loop, log);
+  const [server, admin] = await start(config, loop, log);
   const stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
     server.close();
@@ -82,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
   for (const [kind, listener] of server.listeners) {
     announce(log, `listening on ${formatAddress(listener.address)} (${kind}, ${loop.backend})`);
   }
+  reportAdmin(admin, log);
 }
 
 void main(process.argv);

@@ -2,6 +2,7 @@
  * Test doubles for the room: an in-memory Peer that records what it is sent, a settable clock,
  * and a harness that checks every received line against the protocol's grammar.
  */
+import type { Moderation } from '../../src/chat/commands/moderation';
 import type { Peer } from '../../src/chat/peer';
 import { Room } from '../../src/chat/room';
 import type { Member } from '../../src/chat/member';
@@ -53,7 +54,12 @@ export const T0 = '2026-11-24T16:55:58.414Z';
 /** A room with a settable clock and helpers to connect peers and read what they got. */
 export class Harness {
   ms = Date.parse(T0);
-  readonly room = new Room({ now: () => new Date(this.ms), welcome: 'hello there' });
+  readonly room: Room;
+
+  /** @param moderation - the room's admin accounts and bans (default: none) */
+  constructor(moderation?: Moderation) {
+    this.room = new Room({ now: () => new Date(this.ms), welcome: 'hello there', moderation });
+  }
 
   /** The TIME field the clock shows now. */
   get time(): string {

@@ -12,6 +12,11 @@ const ALL_HELP = [
   'HELP :/unfilter <word> - stop hiding messages containing a word',
   'HELP :/help [command] (or /?) - list the commands, or show one',
   'HELP :/quit [reason] - leave the chat, optionally saying why',
+  'HELP :/login <name> <password> - log in as an admin (over TLS); the password is the rest of the line',
+  'HELP :/kick <nick> [reason] - disconnect a user, telling everyone why (admins only)',
+  "HELP :/ban <target> [duration] [reason] - ban a user's address, an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good (admins only)",
+  'HELP :/unban <target> - lift a ban; the target as /bans lists it (admins only)',
+  'HELP :/bans - list the bans in force (admins only)',
 ];
 
 describe('help', () => {

@@ -19,6 +19,11 @@ const HELP = [
   '/unfilter <word> - stop hiding messages containing a word',
   '/help [command] (or /?) - list the commands, or show one',
   '/quit [reason] - leave the chat, optionally saying why',
+  '/login <name> <password> - log in as an admin (over TLS); the password is the rest of the line',
+  '/kick <nick> [reason] - disconnect a user, telling everyone why (admins only)',
+  "/ban <target> [duration] [reason] - ban a user's address, an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good (admins only)",
+  '/unban <target> - lift a ban; the target as /bans lists it (admins only)',
+  '/bans - list the bans in force (admins only)',
 ];
 
 test('text, /say, // and /me reach everyone, the sender included, verbatim', async () => {

@@ -35,9 +35,12 @@ export function event(type: string, args: string[] = [], text?: string): object 
   return text === undefined ? expected : { ...expected, text };
 }
 
-/** A Node socket connected to host:port, destroyed (and its 'close' awaited) after the test. */
-function connectSocket(port: number, host: string): Promise<net.Socket> {
-  const socket = net.connect(port, host);
+/**
+ * A Node socket connected to host:port (from `localAddress`, e.g. 127.0.0.2, if given),
+ * destroyed (and its 'close' awaited) after the test.
+ */
+function connectSocket(port: number, host: string, localAddress?: string): Promise<net.Socket> {
+  const socket = net.connect({ port, host, localAddress });
   teardown(async () => {
     if (socket.closed) return;
     const closed = new Promise((resolve) => socket.once('close', resolve));
@@ -101,11 +104,16 @@ export class ChatClient {
   }
 
   /**
-   * Connects and awaits the WELCOME line, which must be the first line; `nick` is then set.
-   * The socket is destroyed after the test.
+   * Connects (from `localAddress`, a distinct client IP such as 127.0.0.2, if given) and awaits
+   * the WELCOME line, which must be the first line; `nick` is then set. The socket is destroyed
+   * after the test.
    */
-  static async connect(port: number, host = '127.0.0.1'): Promise<ChatClient> {
-    return ChatClient.#welcomed(new ChatClient(await connectSocket(port, host)));
+  static async connect(
+    port: number,
+    host = '127.0.0.1',
+    localAddress?: string,
+  ): Promise<ChatClient> {
+    return ChatClient.#welcomed(new ChatClient(await connectSocket(port, host, localAddress)));
   }
 
   /** As `connect()`, over TLS (see `connectTlsSocket` for `options`). */

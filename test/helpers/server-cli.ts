@@ -10,16 +10,21 @@ import { teardown } from './teardown';
 
 /** Runs `node dist/src/server/main.js ...args` and resolves with its exit and output. */
 export function runServer(args: readonly string[]): Promise<ScriptResult> {
-  const child = spawn(
-    process.execPath,
-    [distModule('src/server/main'), ...serverDefaults(), ...args],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  return runMain([...serverDefaults(), ...args]);
+}
+
+/**
+ * Runs `node dist/src/server/main.js ...args` exactly as given, with `input` as its standard
+ * input (by default an empty one, which is not a terminal).
+ */
+export function runMain(args: readonly string[], input = ''): Promise<ScriptResult> {
+  const child = spawn(process.execPath, [distModule('src/server/main'), ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const output = { stdout: '', stderr: '' };
   child.stdout.setEncoding('utf8').on('data', (text: string) => (output.stdout += text));
   child.stderr.setEncoding('utf8').on('data', (text: string) => (output.stderr += text));
+  child.stdin.end(input);
   const closed = new Promise<ScriptResult>((resolve) => {
     // 'close' comes after 'exit' and after both output streams have ended.
     child.once('close', (code, signal) => resolve({ code, signal, ...output }));

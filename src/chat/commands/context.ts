@@ -48,6 +48,8 @@ export type Outcome = ProtocolError | undefined;
 export interface CommandEntry<K extends CommandKind> {
   /** One-line description for `/help` (the syntax comes from the protocol's COMMAND_SYNTAX). */
   readonly summary: string;
+  /** Only for admins: anyone else gets `ERROR not-permitted`, and `/help` marks it. */
+  readonly admin?: boolean;
   /** Carries out the command for `member`. Never throws for bad input; returns the error. */
   run(room: CommandRoom, member: Member, command: CommandOf<K>): Outcome;
 }

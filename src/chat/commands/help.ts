@@ -29,7 +29,8 @@ export const help: CommandEntry<'help'> = {
 export function helpText(room: CommandRoom, kind: CommandKind): string {
   const { usage, aliases } = COMMAND_SYNTAX[kind];
   const also = aliases.length === 0 ? '' : ` (or ${aliases.map((a) => '/' + a).join(', ')})`;
-  return `${usage}${also} - ${room.commands[kind].summary}`;
+  const entry = room.commands[kind];
+  return `${usage}${also} - ${entry.summary}${entry.admin === true ? ' (admins only)' : ''}`;
 }
 
 function sendHelp(room: CommandRoom, member: Member, kind: CommandKind): void {

@@ -1,0 +1,95 @@
+/**
+ * What a ban names: one address (IPv4 or IPv6), a range in CIDR notation, or `nick:<name>`.
+ * Targets are kept in one canonical spelling (RFC 5952 for IPv6, a range by its network address,
+ * nicks lower-case), so `/unban` and the file agree with `/ban` however it was typed. IPv6 is
+ * written in brackets (`[::1]`, `[2001:db8::]/32`), as WHOIS writes it: a target is an event ARG,
+ * and an ARG may not start with `:`. Addresses are parsed and matched by ipaddr.js; `net.isIP`
+ * keeps the accepted syntax strict (no `127.1`).
+ */
+import { isIP } from 'node:net';
+
+import ipaddr from 'ipaddr.js';
+
+import { isValidNick, nickKey } from '../protocol/nick';
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+export type BanTarget =
+  | { readonly kind: 'address'; readonly text: string }
+  | { readonly kind: 'range'; readonly text: string; readonly range: [Address, number] }
+  | { readonly kind: 'nick'; readonly text: string; readonly key: string };
+
+/** The prefix of a ban on a name rather than an address. */
+export const NICK_TARGET_PREFIX = 'nick:';
+
+/**
+ * A client's address, parsed; an IPv4 client of a dual-stack (`::`) listener arrives as
+ * `::ffff:a.b.c.d` and is treated as the IPv4 address it is.
+ */
+export function parseAddress(text: string): Address | undefined {
+  if (isIP(text) === 0 || text.includes('%')) return undefined;
+  return ipaddr.process(text);
+}
+
+/** An address as a target spells it: `127.0.0.2`, `[::1]`. */
+export function spell(address: Address): string {
+  return address.kind() === 'ipv6' ? `[${address.toString()}]` : address.toString();
+}
+
+/** `[::1]` (as targets and WHOIS write IPv6) to `::1`; anything else unchanged. */
+function unbracket(text: string): string {
+  return /^\[[^\]]*\]$/.test(text) ? text.slice(1, -1) : text;
+}
+
+function parseRange(text: string): BanTarget | string {
+  const [bracketed = '', bitsText = '', ...more] = text.split('/');
+  const addressText = unbracket(bracketed);
+  let address = parseAddress(addressText);
+  const bad = `${text} is not a range: use an address and a prefix length, e.g. 10.0.0.0/8`;
+  if (address === undefined || !/^\d{1,3}$/.test(bitsText) || more.length > 0) return bad;
+  let bits = Number(bitsText);
+  // ::ffff:10.0.0.0/104 was turned into IPv4 by parseAddress; its prefix follows.
+  if (address.kind() === 'ipv4' && addressText.includes(':')) bits -= 96;
+  const max = address.kind() === 'ipv4' ? 32 : 128;
+  if (bits < 0 || bits > max) return `${text}: the prefix length must be 0 to ${max}`;
+  address =
+    address.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(`${address.toString()}/${bits}`)
+      : ipaddr.IPv6.networkAddressFromCIDR(`${address.toString()}/${bits}`);
+  return { kind: 'range', text: `${spell(address)}/${bits}`, range: [address, bits] };
+}
+
+/**
+ * Parses a ban target as an admin types it (a nick of someone present is resolved by the caller
+ * before this). Returns the target or a problem in words.
+ */
+export function parseBanTarget(text: string): BanTarget | string {
+  if (text.toLowerCase().startsWith(NICK_TARGET_PREFIX)) {
+    const name = text.slice(NICK_TARGET_PREFIX.length);
+    if (!isValidNick(name)) return `${text}: ${JSON.stringify(name)} is not a valid nick`;
+    const key = nickKey(name);
+    return { kind: 'nick', text: NICK_TARGET_PREFIX + key, key };
+  }
+  if (text.includes('/')) return parseRange(text);
+  const address = parseAddress(unbracket(text));
+  if (address !== undefined) return { kind: 'address', text: spell(address) };
+  return `${text} is not an address, a range (CIDR) or nick:<name>`;
+}
+
+/** True if `target` applies to a client at `address` (parsed) named `nick`. */
+export function targetMatches(
+  target: BanTarget,
+  address: Address | undefined,
+  nick: string,
+): boolean {
+  switch (target.kind) {
+    case 'nick':
+      return target.key === nickKey(nick);
+    case 'address':
+      return address !== undefined && spell(address) === target.text;
+    case 'range':
+      return address !== undefined && address.kind() === target.range[0].kind()
+        ? address.match(target.range)
+        : false;
+  }
+}

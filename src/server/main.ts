@@ -8,6 +8,7 @@ import { serverContext } from '../transport/tls-channel';
 import { loadCertificate } from './certificate';
 import { ChatServer, formatAddress, type TlsListenOptions } from './chat-server';
 import { parseConfig, type ServerConfig } from './config';
+import { fdCeiling } from './fd-ceiling';
 import { announce, createLogger, type Logger } from './log';
 
 /** How long a shutdown may take before the process exits anyway. */
@@ -43,15 +44,19 @@ async function tlsOptions(
   };
 }
 
-async function start(config: ServerConfig, loop: EventLoop, log: Logger): Promise<ChatServer> {
+async function start(
+  config: ServerConfig,
+  loop: EventLoop | undefined,
+  maxFds: number,
+  log: Logger,
+): Promise<ChatServer> {
   try {
     const host = await resolveHost(config.host);
     const tls = await tlsOptions(config, log);
-    return new ChatServer(
-      loop,
-      { host, port: config.port, tls, maxLineBytes: config.maxLine, sendqBytes: config.sendq },
-      log,
-    );
+    const { port, maxLine: maxLineBytes, sendq: sendqBytes } = config;
+    const server = new ChatServer(loop, { host, port, tls, maxLineBytes, sendqBytes, maxFds }, log);
+    await server.listening;
+    return server;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log.fatal(`cannot start: ${message}`);
@@ -62,13 +67,16 @@ async function start(config: ServerConfig, loop: EventLoop, log: Logger): Promis
 async function main(argv: string[]): Promise<void> {
   const config = parseConfig(argv);
   const log = createLogger(config.logLevel);
-  const loop = new EventLoop({ maxFds: config.maxFds });
-  loop.on('error', (error: Error) => {
+  const { maxFds, fdLimit } = fdCeiling(config.backend, config.maxFds);
+  // --backend node: Node's own sockets, no readiness loop of ours.
+  const loop =
+    config.backend === 'node' ? undefined : new EventLoop({ backend: config.backend, maxFds });
+  loop?.on('error', (error: Error) => {
     log.fatal({ err: error }, 'the readiness loop failed');
     process.exit(1);
   });
 
-  const server = await start(config, loop, log);
+  const server = await start(config, loop, maxFds, log);
   const stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
     server.close();
@@ -80,8 +88,9 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   for (const [kind, listener] of server.listeners) {
-    announce(log, `listening on ${formatAddress(listener.address)} (${kind}, ${loop.backend})`);
+    announce(log, `listening on ${formatAddress(listener.address)} (${kind}, ${config.backend})`);
   }
+  log.info(`connections get fds below ${maxFds} (fd limit ${fdLimit})`);
 }
 
 void main(process.argv);

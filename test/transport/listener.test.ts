@@ -8,114 +8,117 @@ import fs from 'node:fs';
 import type { EventLoop } from '../../src/loop/event-loop';
 import { addon, type SocketAddress } from '../../src/native/addon';
 import { Listener, type ListenerHandlers, type RefusalReason } from '../../src/transport/listener';
+import { describeEachNativeBackend } from '../helpers/backends';
 import { openFdCount, OwnedFd } from '../helpers/fds';
 import { ended, readLine, watchLines } from '../helpers/lines';
 import { createLoop } from '../helpers/loop';
 import { connect } from '../helpers/tcp';
 import { teardown } from '../helpers/teardown';
 
-interface Seen {
-  connections: { fd: OwnedFd; peer: SocketAddress }[];
-  refused: { fd: number; peer: SocketAddress; reason: RefusalReason }[];
-  errors: Error[];
-}
-
-/** A Listener on 127.0.0.1:0 that records what happens; accepted fds are closed after. */
-function listen(loop: EventLoop, onEvent: () => void = () => undefined): [Listener, Seen] {
-  const seen: Seen = { connections: [], refused: [], errors: [] };
-  const handlers: ListenerHandlers = {
-    onConnection: (fd, peer) => {
-      seen.connections.push({ fd: new OwnedFd(fd), peer });
-      onEvent();
-    },
-    onRefused: (fd, peer, reason) => {
-      seen.refused.push({ fd, peer, reason });
-      addon.fdWrite(fd, Buffer.from('server full\n'), 0, 12);
-      onEvent();
-    },
-    onError: (error) => seen.errors.push(error),
-  };
-  const listener = new Listener(loop, { host: '127.0.0.1', port: 0 }, handlers);
-  teardown(() => listener.close());
-  return [listener, seen];
-}
-
-/** Take every free fd number below `ceiling` (with /dev/null), so that the next fd is past it. */
-function occupyFdsBelow(ceiling: number): OwnedFd[] {
-  const held: OwnedFd[] = [];
-  for (;;) {
-    const fd = new OwnedFd(fs.openSync('/dev/null', 'r'));
-    if (fd.fd >= ceiling) {
-      fd.close();
-      return held;
-    }
-    held.push(fd);
+describeEachNativeBackend('listener', () => {
+  interface Seen {
+    connections: { fd: OwnedFd; peer: SocketAddress }[];
+    refused: { fd: number; peer: SocketAddress; reason: RefusalReason }[];
+    errors: Error[];
   }
-}
 
-test('accepts 200 clients connecting at once, each with its own peer address', async () => {
-  const loop = createLoop();
-  const count = 200;
-  let wake = (): void => undefined;
-  const all = new Promise<void>((resolve) => (wake = resolve));
-  const [listener, seen] = listen(loop, () => seen.connections.length === count && wake());
-  expect(listener.address).toMatchObject({ address: '127.0.0.1', family: 4 });
+  /** A Listener on 127.0.0.1:0 that records what happens; accepted fds are closed after. */
+  function listen(loop: EventLoop, onEvent: () => void = () => undefined): [Listener, Seen] {
+    const seen: Seen = { connections: [], refused: [], errors: [] };
+    const handlers: ListenerHandlers = {
+      onConnection: (fd, peer) => {
+        seen.connections.push({ fd: new OwnedFd(fd), peer });
+        onEvent();
+      },
+      onRefused: (fd, peer, reason) => {
+        seen.refused.push({ fd, peer, reason });
+        addon.fdWrite(fd, Buffer.from('server full\n'), 0, 12);
+        onEvent();
+      },
+      onError: (error) => seen.errors.push(error),
+    };
+    const listener = new Listener(loop, { host: '127.0.0.1', port: 0 }, handlers);
+    teardown(() => listener.close());
+    return [listener, seen];
+  }
 
-  const clients = await Promise.all(
-    Array.from({ length: count }, () => connect(listener.address.port)),
-  );
-  await all;
-  expect(seen.errors).toEqual([]);
-  expect(seen.refused).toEqual([]);
-  const ports = seen.connections.map(({ peer }) => peer.port).sort();
-  expect(ports).toEqual(clients.map((client) => client.localPort).sort());
-  expect(new Set(seen.connections.map(({ fd }) => fd.fd)).size).toBe(count);
-  expect(loop.activeCount).toBe(1); // the listener: accepted fds are ours to watch
-});
+  /** Take every free fd number below `ceiling` (with /dev/null), so that the next fd is past it. */
+  function occupyFdsBelow(ceiling: number): OwnedFd[] {
+    const held: OwnedFd[] = [];
+    for (;;) {
+      const fd = new OwnedFd(fs.openSync('/dev/null', 'r'));
+      if (fd.fd >= ceiling) {
+        fd.close();
+        return held;
+      }
+      held.push(fd);
+    }
+  }
 
-test('a connection past the ceiling is refused: onRefused writes, then the client sees EOF', async () => {
-  const loop = createLoop({ maxFds: 64 });
-  let wake = (): void => undefined;
-  let next = new Promise<void>((resolve) => (wake = resolve));
-  const [listener, seen] = listen(loop, () => wake());
-  const held = occupyFdsBelow(64);
+  test('accepts 200 clients connecting at once, each with its own peer address', async () => {
+    const loop = createLoop();
+    const count = 200;
+    let wake = (): void => undefined;
+    const all = new Promise<void>((resolve) => (wake = resolve));
+    const [listener, seen] = listen(loop, () => seen.connections.length === count && wake());
+    expect(listener.address).toMatchObject({ address: '127.0.0.1', family: 4 });
 
-  const refusedClient = await connect(listener.address.port);
-  watchLines(refusedClient);
-  const refusedEnd = ended(refusedClient);
-  await next;
-  expect(seen.connections).toEqual([]);
-  expect(seen.refused).toHaveLength(1);
-  expect(seen.refused[0].fd).toBeGreaterThanOrEqual(64);
-  expect(seen.refused[0]).toMatchObject({
-    reason: 'server-full',
-    peer: { address: '127.0.0.1', port: refusedClient.localPort },
+    const clients = await Promise.all(
+      Array.from({ length: count }, () => connect(listener.address.port)),
+    );
+    await all;
+    expect(seen.errors).toEqual([]);
+    expect(seen.refused).toEqual([]);
+    const ports = seen.connections.map(({ peer }) => peer.port).sort();
+    expect(ports).toEqual(clients.map((client) => client.localPort).sort());
+    expect(new Set(seen.connections.map(({ fd }) => fd.fd)).size).toBe(count);
+    expect(loop.activeCount).toBe(1); // the listener: accepted fds are ours to watch
   });
-  expect(await readLine(refusedClient)).toBe('server full');
-  await refusedEnd;
 
-  // Below the ceiling again, the listener admits the next connection.
-  for (const fd of held) fd.close();
-  next = new Promise<void>((resolve) => (wake = resolve));
-  const admitted = await connect(listener.address.port);
-  await next;
-  expect(seen.connections).toHaveLength(1);
-  expect(seen.connections[0].fd.fd).toBeLessThan(64);
-  expect(seen.connections[0].peer.port).toBe(admitted.localPort);
-  expect(seen.refused).toHaveLength(1);
-});
+  test('a connection past the ceiling is refused: onRefused writes, then the client sees EOF', async () => {
+    const loop = createLoop({ maxFds: 64 });
+    let wake = (): void => undefined;
+    let next = new Promise<void>((resolve) => (wake = resolve));
+    const [listener, seen] = listen(loop, () => wake());
+    const held = occupyFdsBelow(64);
 
-test('listening on a port in use throws EADDRINUSE and leaks no fd', async () => {
-  const loop = createLoop();
-  const [listener] = listen(loop);
-  const before = openFdCount();
-  expect(
-    () =>
-      new Listener(
-        loop,
-        { host: '127.0.0.1', port: listener.address.port },
-        { onConnection: () => undefined, onRefused: () => undefined, onError: () => undefined },
-      ),
-  ).toThrow(/EADDRINUSE/);
-  expect(openFdCount()).toBe(before);
+    const refusedClient = await connect(listener.address.port);
+    watchLines(refusedClient);
+    const refusedEnd = ended(refusedClient);
+    await next;
+    expect(seen.connections).toEqual([]);
+    expect(seen.refused).toHaveLength(1);
+    expect(seen.refused[0].fd).toBeGreaterThanOrEqual(64);
+    expect(seen.refused[0]).toMatchObject({
+      reason: 'server-full',
+      peer: { address: '127.0.0.1', port: refusedClient.localPort },
+    });
+    expect(await readLine(refusedClient)).toBe('server full');
+    await refusedEnd;
+
+    // Below the ceiling again, the listener admits the next connection.
+    for (const fd of held) fd.close();
+    next = new Promise<void>((resolve) => (wake = resolve));
+    const admitted = await connect(listener.address.port);
+    await next;
+    expect(seen.connections).toHaveLength(1);
+    expect(seen.connections[0].fd.fd).toBeLessThan(64);
+    expect(seen.connections[0].peer.port).toBe(admitted.localPort);
+    expect(seen.refused).toHaveLength(1);
+  });
+
+  test('listening on a port in use throws EADDRINUSE and leaks no fd', async () => {
+    const loop = createLoop();
+    const [listener] = listen(loop);
+    const before = openFdCount();
+    expect(
+      () =>
+        new Listener(
+          loop,
+          { host: '127.0.0.1', port: listener.address.port },
+          { onConnection: () => undefined, onRefused: () => undefined, onError: () => undefined },
+        ),
+    ).toThrow(/EADDRINUSE/);
+    expect(openFdCount()).toBe(before);
+  });
 });

@@ -1,9 +1,10 @@
 /**
- * The fd ceiling of every backend, from the fd limit: with RLIMIT_NOFILE at 160 the server gives
- * connections fds below 160 − 64 (the reserve for listeners and files), refuses the rest with
- * one `ERROR server-full` line and a close, never runs out of fds itself, and goes on serving:
- * a refused client may come back once others have left.
+ * The fd ceiling of every backend: `--max-fds`, or the backend's own (select's 8192), but never
+ * more than the fd limit less a reserve of 64. With RLIMIT_NOFILE at 160 the server gives
+ * connections fds below 160 − 64, refuses the rest with one `ERROR server-full` line and a close,
+ * never runs out of fds itself, and goes on serving: a newcomer takes the fd of one who left.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 
 import { describeEachBackend } from '../helpers/backends';
@@ -30,7 +31,24 @@ function firstLine(socket: net.Socket): Promise<string> {
   });
 }
 
-describeEachBackend('fd ceiling', () => {
+/** The hard RLIMIT_NOFILE, which the server raises its soft limit to (from /proc/self/limits). */
+function hardFdLimit(): number {
+  const limits = fs.readFileSync('/proc/self/limits', 'utf8');
+  return Number(/^Max open files\s+\S+\s+(\d+)/m.exec(limits)?.[1]);
+}
+
+describeEachBackend('fd ceiling', (backend) => {
+  test('the ceiling: select 8192 by default, the others the fd limit; both less the reserve', async () => {
+    const limit = hardFdLimit();
+    const own = backend === 'select' ? Math.min(8192, limit - 64) : limit - 64;
+    const servers = [await startServer(), await startServer(['--max-fds', '100'])];
+    await logged(
+      servers[0],
+      new RegExp(`^connections get fds below ${own} \\(fd limit ${limit}\\)$`),
+    );
+    await logged(servers[1], new RegExp(`^connections get fds below 100 \\(fd limit ${limit}\\)$`));
+  });
+
   test(`RLIMIT_NOFILE ${FD_LIMIT}: fds from ${CEILING} up are refused with ERROR server-full`, async () => {
     const server = await startServer([], { shell: `ulimit -n ${FD_LIMIT}` });
     await logged(

@@ -191,10 +191,8 @@ describeEachNativeBackend('event loop', (backend) => {
   // Not on epoll: the kernel drops a closed fd from an epoll set by itself, so there is no failing
   // wait to report (test/native/backend-limits.test.ts shows what each backend does).
   describe('a failing wait', () => {
-    const onSelectOrPoll = backend === 'epoll' ? test.skip : test;
-    onSelectOrPoll(
-      'an fd closed while watched makes the loop emit a coded EBADF error, once',
-      async () => {
+    if (backend !== 'epoll')
+      test('an fd closed while watched makes the loop emit a coded EBADF error, once', async () => {
         const loop = createLoop();
         const { listener } = listenFd();
         const errors: Error[] = [];
@@ -215,8 +213,7 @@ describeEachNativeBackend('event loop', (backend) => {
           errno: errnoOf('EBADF'),
           syscall: backend,
         });
-      },
-    );
+      });
   });
 
   describe('life cycle', () => {

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 
-import { describeEachBackend } from '../helpers/backends';
+import { suiteBackend } from '../helpers/backends';
 import { ChatClient, event } from '../helpers/chat-client';
 import { openFdCount } from '../helpers/fds';
 import { startServer } from '../helpers/process';
@@ -37,53 +37,53 @@ function hardFdLimit(): number {
   return Number(/^Max open files\s+\S+\s+(\d+)/m.exec(limits)?.[1]);
 }
 
-describeEachBackend('fd ceiling', (backend) => {
-  test('the ceiling: select 8192 by default, the others the fd limit; both less the reserve', async () => {
-    const limit = hardFdLimit();
-    const own = backend === 'select' ? Math.min(8192, limit - 64) : limit - 64;
-    const servers = [await startServer(), await startServer(['--max-fds', '100'])];
-    await logged(
-      servers[0],
-      new RegExp(`^connections get fds below ${own} \\(fd limit ${limit}\\)$`),
-    );
-    await logged(servers[1], new RegExp(`^connections get fds below 100 \\(fd limit ${limit}\\)$`));
-  });
+const backend = suiteBackend();
 
-  test(`RLIMIT_NOFILE ${FD_LIMIT}: fds from ${CEILING} up are refused with ERROR server-full`, async () => {
-    const server = await startServer([], { shell: `ulimit -n ${FD_LIMIT}` });
-    await logged(
-      server,
-      new RegExp(`^connections get fds below ${CEILING} \\(fd limit ${FD_LIMIT}\\)$`),
-    );
-    const watcher = await ChatClient.connect(server.port);
-    const sockets = Array.from({ length: CONNECTIONS }, () => {
-      const socket = net.connect(server.port, '127.0.0.1');
-      socket.on('error', () => undefined); // a refused client may be reset
-      teardown(() => socket.destroy());
-      return socket;
-    });
-    const lines = await Promise.all(sockets.map(firstLine));
-    const refused = sockets.filter((_, i) => / ERROR server-full :/.test(lines[i] as string));
-    const joined = lines.filter((line) => / WELCOME guest-\d+ :/.test(line));
-    expect(refused.length).toBeGreaterThan(0);
-    expect(joined.length).toBeGreaterThan(CEILING / 2);
-    expect(refused.length + joined.length).toBe(CONNECTIONS);
-    // The one line, then the end: nothing more.
-    for (const socket of refused) {
-      if (!socket.readableEnded) await new Promise((resolve) => socket.once('end', resolve));
-    }
-    // The server never took the fds it keeps for itself.
-    expect(openFdCount(server.pid)).toBeLessThan(CEILING + 10);
+test('the ceiling: select 8192 by default, the others the fd limit; both less the reserve', async () => {
+  const limit = hardFdLimit();
+  const own = backend === 'select' ? Math.min(8192, limit - 64) : limit - 64;
+  const servers = [await startServer(), await startServer(['--max-fds', '100'])];
+  await logged(
+    servers[0],
+    new RegExp(`^connections get fds below ${own} \\(fd limit ${limit}\\)$`),
+  );
+  await logged(servers[1], new RegExp(`^connections get fds below 100 \\(fd limit ${limit}\\)$`));
+});
 
-    // It goes on: one client leaves (its fd is closed once it is logged), a newcomer takes its fd.
-    const at = lines.findIndex((line) => / WELCOME /.test(line));
-    const nick = (/ WELCOME (\S+) :/.exec(lines[at] as string) as RegExpExecArray)[1] as string;
-    (sockets[at] as net.Socket).end('/quit\n');
-    await logged(server, new RegExp(`^disconnected ${nick}: quit$`));
-    const newcomer = await ChatClient.connect(server.port);
-    await newcomer.send('in after all');
-    expect(await watcher.nextWhere((e) => e.type === 'MSG', 'MSG')).toEqual(
-      event('MSG', [newcomer.nick], 'in after all'),
-    );
+test(`RLIMIT_NOFILE ${FD_LIMIT}: fds from ${CEILING} up are refused with ERROR server-full`, async () => {
+  const server = await startServer([], { shell: `ulimit -n ${FD_LIMIT}` });
+  await logged(
+    server,
+    new RegExp(`^connections get fds below ${CEILING} \\(fd limit ${FD_LIMIT}\\)$`),
+  );
+  const watcher = await ChatClient.connect(server.port);
+  const sockets = Array.from({ length: CONNECTIONS }, () => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    socket.on('error', () => undefined); // a refused client may be reset
+    teardown(() => socket.destroy());
+    return socket;
   });
+  const lines = await Promise.all(sockets.map(firstLine));
+  const refused = sockets.filter((_, i) => / ERROR server-full :/.test(lines[i] as string));
+  const joined = lines.filter((line) => / WELCOME guest-\d+ :/.test(line));
+  expect(refused.length).toBeGreaterThan(0);
+  expect(joined.length).toBeGreaterThan(CEILING / 2);
+  expect(refused.length + joined.length).toBe(CONNECTIONS);
+  // The one line, then the end: nothing more.
+  for (const socket of refused) {
+    if (!socket.readableEnded) await new Promise((resolve) => socket.once('end', resolve));
+  }
+  // The server never took the fds it keeps for itself.
+  expect(openFdCount(server.pid)).toBeLessThan(CEILING + 10);
+
+  // It goes on: one client leaves (its fd is closed once it is logged), a newcomer takes its fd.
+  const at = lines.findIndex((line) => / WELCOME /.test(line));
+  const nick = (/ WELCOME (\S+) :/.exec(lines[at] as string) as RegExpExecArray)[1] as string;
+  (sockets[at] as net.Socket).end('/quit\n');
+  await logged(server, new RegExp(`^disconnected ${nick}: quit$`));
+  const newcomer = await ChatClient.connect(server.port);
+  await newcomer.send('in after all');
+  expect(await watcher.nextWhere((e) => e.type === 'MSG', 'MSG')).toEqual(
+    event('MSG', [newcomer.nick], 'in after all'),
+  );
 });

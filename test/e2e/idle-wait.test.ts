@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 
-import { describeEachBackend } from '../helpers/backends';
+import { suiteBackend } from '../helpers/backends';
 import { ChatClient } from '../helpers/chat-client';
 import { startServer } from '../helpers/process';
 import { eventually } from '../helpers/teardown';
@@ -34,22 +34,22 @@ function cpuTicks(pid: number): number {
 
 const waits = WAITS[process.arch];
 
-describeEachBackend('idle wait', (backend) => {
-  (waits === undefined ? test.skip : test)(
-    'idle with 20 clients: blocked in its one wait, at almost no CPU',
-    async () => {
-      const server = await startServer();
-      await ChatClient.connectMany(20, server.port);
-      const expected = waits?.[backend] ?? [];
-      // Once the clients' JOINs are out, the process goes back to its wait and stays there.
-      const blockedIn = await eventually(() => {
-        const nr = syscallOf(server.pid);
-        return nr !== undefined && expected.includes(nr) ? nr : undefined;
-      });
-      const before = cpuTicks(server.pid);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      expect(cpuTicks(server.pid) - before).toBeLessThan(20); // a spinning loop: ~100 per second
-      expect(syscallOf(server.pid)).toBe(blockedIn);
-    },
-  );
-});
+const backend = suiteBackend();
+
+(waits === undefined ? test.skip : test)(
+  'idle with 20 clients: blocked in its one wait, at almost no CPU',
+  async () => {
+    const server = await startServer();
+    await ChatClient.connectMany(20, server.port);
+    const expected = waits?.[backend] ?? [];
+    // Once the clients' JOINs are out, the process goes back to its wait and stays there.
+    const blockedIn = await eventually(() => {
+      const nr = syscallOf(server.pid);
+      return nr !== undefined && expected.includes(nr) ? nr : undefined;
+    });
+    const before = cpuTicks(server.pid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(cpuTicks(server.pid) - before).toBeLessThan(20); // a spinning loop: ~100 per second
+    expect(syscallOf(server.pid)).toBe(blockedIn);
+  },
+);

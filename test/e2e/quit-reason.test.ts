@@ -15,49 +15,46 @@ import { Room } from '../../src/chat/room';
 import { parseEvent } from '../../src/protocol/event-parser';
 import { Connection } from '../../src/server/connection';
 import { FdSocket } from '../../src/transport/fd-socket';
-import { describeEachNativeBackend } from '../helpers/backends';
 import { readLine } from '../helpers/lines';
 import { createLoop, untilReadable } from '../helpers/loop';
 import { tcpPair } from '../helpers/tcp';
 import { eventually, teardown } from '../helpers/teardown';
 
-describeEachNativeBackend('quit reason', () => {
-  test('a client that closes while the server writes to it gets QUIT :connection closed', async () => {
-    const loop = createLoop();
-    const room = new Room();
-    const seen: string[] = [];
-    const watcher: Peer = {
-      remoteAddress: '127.0.0.1',
-      remotePort: 1,
-      secure: false,
-      send: (line) => void seen.push(line.toString('utf8')),
-      close: () => undefined,
-    };
-    room.join(watcher);
+test('a client that closes while the server writes to it gets QUIT :connection closed', async () => {
+  const loop = createLoop();
+  const room = new Room();
+  const seen: string[] = [];
+  const watcher: Peer = {
+    remoteAddress: '127.0.0.1',
+    remotePort: 1,
+    secure: false,
+    send: (line) => void seen.push(line.toString('utf8')),
+    close: () => undefined,
+  };
+  room.join(watcher);
 
-    const { server, peer, client } = await tcpPair();
-    const fd = server.release();
-    let socket: FdSocket | undefined;
-    const connection = new Connection(
-      room,
-      (handlers) => (socket = new FdSocket(loop, fd, peer, handlers)),
-      { maxLineBytes: 2048, sendqBytes: 64 << 20 }, // the sendq is not the subject here
-      pino({ level: 'silent' }),
-    );
-    teardown(() => socket?.destroy()); // before the loop closes
-    expect(await readLine(client)).toMatch(/ WELCOME guest-2 :/);
+  const { server, peer, client } = await tcpPair();
+  const fd = server.release();
+  let socket: FdSocket | undefined;
+  const connection = new Connection(
+    room,
+    (handlers) => (socket = new FdSocket(loop, fd, peer, handlers)),
+    { maxLineBytes: 2048, sendqBytes: 64 << 20 }, // the sendq is not the subject here
+    pino({ level: 'silent' }),
+  );
+  teardown(() => socket?.destroy()); // before the loop closes
+  expect(await readLine(client)).toMatch(/ WELCOME guest-2 :/);
 
-    socket?.setReading(false);
-    client.destroy(); // an orderly close: FIN, nothing unread
-    await untilReadable([fd]); // the FIN is here, unread
-    connection.send(Buffer.alloc(8 << 20, 'x')); // more than one write can take: the client resets
+  socket?.setReading(false);
+  client.destroy(); // an orderly close: FIN, nothing unread
+  await untilReadable([fd]); // the FIN is here, unread
+  connection.send(Buffer.alloc(8 << 20, 'x')); // more than one write can take: the client resets
 
-    const quit = await eventually(() => seen.find((line) => line.includes(' QUIT ')));
-    expect(parseEvent(quit)).toEqual({
-      time: expect.any(String),
-      type: 'QUIT',
-      args: ['guest-2'],
-      text: 'connection closed',
-    });
+  const quit = await eventually(() => seen.find((line) => line.includes(' QUIT ')));
+  expect(parseEvent(quit)).toEqual({
+    time: expect.any(String),
+    type: 'QUIT',
+    args: ['guest-2'],
+    text: 'connection closed',
   });
 });

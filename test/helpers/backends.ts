@@ -1,51 +1,34 @@
 /**
- * Suites that run once per backend. `describeEachBackend(title, (backend) => …)` wraps a file's
- * tests; inside it, `startServer()` and `createLoop()` use that backend unless told otherwise, so
- * the tests themselves do not change. `SELECTCHAT_BACKENDS=select,epoll npx jest …` narrows the
- * list for a quick local run; `npm test` runs them all.
+ * Which backend the running suite is on. jest.config.js runs every suite about the chat over the
+ * wire (test/e2e) once per server backend, and every suite about the raw-fd machinery once per
+ * native backend, as one jest project each, and tells each its backend through the global
+ * SELECTCHAT_BACKEND. `startServer()` and `createLoop()` use it, so the suites themselves need no
+ * change to run on every backend.
  */
 import { addon } from '../../src/native/addon';
 
+declare global {
+  // Set per jest project (jest.config.js); undefined in the suites that run once.
+  var SELECTCHAT_BACKEND: string | undefined;
+}
+
 /** The native loop's backends, as built here (epoll only on Linux). */
 export const NATIVE_BACKENDS: readonly string[] = addon.backends;
-/** Every `--backend` of the server: the native ones and Node's own sockets. */
-export const SERVER_BACKENDS: readonly string[] = [...NATIVE_BACKENDS, 'node'];
 
-/** `all`, narrowed by SELECTCHAT_BACKENDS when it is set. */
-function chosen(all: readonly string[]): string[] {
-  const wanted = process.env.SELECTCHAT_BACKENDS;
-  if (wanted === undefined || wanted.trim() === '') return [...all];
-  const names = wanted.split(',').map((name) => name.trim());
-  const unknown = names.filter((name) => !SERVER_BACKENDS.includes(name));
-  if (unknown.length > 0) {
-    throw new Error(`SELECTCHAT_BACKENDS: no backend ${unknown.join(', ')} (${SERVER_BACKENDS})`);
-  }
-  return all.filter((name) => names.includes(name));
-}
-
-let current: string | undefined;
-
-/** The backend of the suite the running test belongs to, if any. */
+/** The backend of the running suite: select, poll, epoll or node; undefined if it runs once. */
 export function currentBackend(): string | undefined {
-  return current;
+  return globalThis.SELECTCHAT_BACKEND;
 }
 
-function describeEach(all: readonly string[], title: string, body: (backend: string) => void) {
-  const backends = chosen(all);
-  if (backends.length === 0) return test.skip(`${title}: on none of SELECTCHAT_BACKENDS`, () => {});
-  describe.each(backends)(`%s: ${title}`, (backend) => {
-    beforeEach(() => (current = backend));
-    afterEach(() => (current = undefined));
-    body(backend);
-  });
+/** The running suite's backend if it is a native one (a loop can run on it), else undefined. */
+export function nativeBackend(): string | undefined {
+  const backend = currentBackend();
+  return backend !== undefined && NATIVE_BACKENDS.includes(backend) ? backend : undefined;
 }
 
-/** Run `body`'s tests once per server backend: select, poll, epoll, node. */
-export function describeEachBackend(title: string, body: (backend: string) => void): void {
-  describeEach(SERVER_BACKENDS, title, body);
-}
-
-/** Run `body`'s tests once per native loop backend: select, poll, epoll. */
-export function describeEachNativeBackend(title: string, body: (backend: string) => void): void {
-  describeEach(NATIVE_BACKENDS, title, body);
+/** The running suite's backend; throws in a suite that runs once (jest.config.js decides). */
+export function suiteBackend(): string {
+  const backend = currentBackend();
+  if (backend === undefined) throw new Error('this suite runs per backend: see jest.config.js');
+  return backend;
 }

@@ -12,16 +12,16 @@ import {
 } from '../../src/loop/event-loop';
 import { addon } from '../../src/native/addon';
 import { errnoError } from '../../src/native/errno';
-import { currentBackend } from './backends';
+import { nativeBackend } from './backends';
 import { eventually, nextTurn, teardown } from './teardown';
 
 /**
- * A loop closed after the test, on the running `describeEachNativeBackend` suite's backend unless
- * `options` says otherwise. Only one loop may be parked at a time in a process (each park waits on
+ * A loop closed after the test, on the running suite's backend (if native; see backends.ts)
+ * unless `options` says otherwise. Only one loop may be parked at a time in a process (each park waits on
  * its own fds only), so tests never run two at once.
  */
 export function createLoop(options: EventLoopOptions = {}): EventLoop {
-  const loop = new EventLoop({ backend: currentBackend(), ...options });
+  const loop = new EventLoop({ backend: nativeBackend(), ...options });
   teardown(() => loop.close());
   return loop;
 }

@@ -96,7 +96,7 @@ export interface RunningServer {
 /**
  * Arguments every test server gets first (the test's own come after and win): any free plain
  * port, no TLS listener unless asked (no fixed port 7443), a data dir of its own, and `backend`
- * (default: that of the `describeEachBackend` suite running, else the server's own default).
+ * (default: the running suite's, see backends.ts; else the server's own default).
  */
 export function serverDefaults(backend = currentBackend()): string[] {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selectchat-data-'));

@@ -28,7 +28,6 @@ const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  testTimeout: 30000,
 };
 
 const RAW_FD = ['<rootDir>/test/{loop,native,transport}/**/*.test.ts'];
@@ -41,6 +40,8 @@ const NOT_ON_NODE = ['/test/e2e/quit-reason\\.test\\.ts$'];
 module.exports = {
   // Tests open real sockets and child processes; two workers match CI's two cores.
   maxWorkers: 2,
+  // Global, not per project: jest-circus reads it from the global config only.
+  testTimeout: 30000,
   projects: [
     {
       ...common,

@@ -5,11 +5,21 @@
       "sources": [
         "native/loop.c",
         "native/backend_select.c",
+        "native/backend_poll.c",
         "native/fdio.c",
         "native/park.c",
         "native/binding.cc",
         "native/binding_fd.cc",
         "native/binding_loop.cc"
+      ],
+      "conditions": [
+        [
+          "OS=='linux'",
+          {
+            "sources": ["native/backend_epoll.c"],
+            "defines": ["SC_HAVE_EPOLL"]
+          }
+        ]
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -24,9 +24,16 @@ export const NOT_READ = -1;
 /** The benchmark's main thread was on a CPU, not blocked in a system call. */
 export const RUNNING = -2;
 
-/** x86_64 numbers of select(2) and pselect6(2), whichever libc uses. */
-export const SELECT_SYSCALLS: readonly number[] =
-  process.arch === 'x64' ? [23, 270] : process.arch === 'arm64' ? [72] : [];
+/**
+ * The system calls a backend's wait may be, whichever libc uses: select/pselect6, poll/ppoll,
+ * epoll_wait/epoll_pwait/epoll_pwait2 (x86_64 and arm64 numbers).
+ */
+export const WAIT_SYSCALLS: readonly number[] =
+  process.arch === 'x64'
+    ? [23, 270, 7, 271, 232, 281, 441]
+    : process.arch === 'arm64'
+      ? [72, 73, 22, 441]
+      : [];
 
 /** Benchmark → writer: write one sample to socket `index` after `gapMs`. */
 export interface WriteRequest {

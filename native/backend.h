@@ -27,5 +27,9 @@ typedef struct sc_backend_s {
 } sc_backend_t;
 
 extern const sc_backend_t sc_backend_select;
+extern const sc_backend_t sc_backend_poll;
+#ifdef SC_HAVE_EPOLL
+extern const sc_backend_t sc_backend_epoll; /* Linux only (binding.gyp) */
+#endif
 
 #endif /* SC_BACKEND_H */

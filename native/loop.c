@@ -7,10 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Ordered by preference; the first is the default. Later backends (poll,
- * epoll) are added here and nowhere else. */
+/* The one table of backends, and the first is the default. select stays
+ * the default because showing it is the project's point; the others are
+ * there to compare it with. */
 static const sc_backend_t *const backends[] = {
   &sc_backend_select,
+  &sc_backend_poll,
+#ifdef SC_HAVE_EPOLL
+  &sc_backend_epoll,
+#endif
 };
 
 #define BACKEND_COUNT ((int) (sizeof(backends) / sizeof(backends[0])))

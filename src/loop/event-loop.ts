@@ -18,7 +18,7 @@ export const WRITABLE = addon.WRITABLE;
 export type FdHandler = (events: number) => void;
 
 export interface EventLoopOptions {
-  /** Which multiplexer; `select` (the default) is the only one so far. */
+  /** Which multiplexer: one of `addon.backends` (`select`, the default; `poll`; `epoll`). */
   backend?: string;
   /**
    * The ceiling: fds at or above it cannot be watched (`ERANGE`). select's

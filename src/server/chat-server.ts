@@ -1,8 +1,10 @@
 /**
  * The chat server: one room, its listeners (plain TCP, TLS), and a
  * Connection per client. Wiring only; the room decides, the transports
- * carry bytes.
+ * carry bytes: raw fds on the readiness loop, or Node's own sockets
+ * (`--backend node`).
  */
+import type net from 'node:net';
 import type tls from 'node:tls';
 
 import type { ServerModeration } from '../admin/moderation';
@@ -14,6 +16,9 @@ import { formatEvent } from '../protocol/format';
 import type { Channel, ChannelHandlers } from '../transport/channel';
 import { FdSocket } from '../transport/fd-socket';
 import { Listener, type RefusalReason } from '../transport/listener';
+import { NodeChannel, peerOf } from '../transport/node-channel';
+import { NodeListener } from '../transport/node-listener';
+import { NodeTlsChannel } from '../transport/node-tls-channel';
 import { TlsChannel } from '../transport/tls-channel';
 import { Connection, type ChannelFactory } from './connection';
 import type { Logger } from './log';
@@ -32,11 +37,24 @@ export interface ChatServerOptions {
   tls: TlsListenOptions | undefined;
   maxLineBytes: number;
   sendqBytes: number;
+  /** Connections whose fd reaches this are refused (on the loop: its own ceiling). */
+  maxFds: number;
   /** Admin accounts and bans; without it, no admins and no bans. */
   moderation?: ServerModeration;
 }
 
 export type ListenerKind = 'plain' | 'tls';
+
+/** A TLS channel during its handshake, on either transport. */
+interface PendingTls extends Channel {
+  readonly description: string;
+  attach(handlers: ChannelHandlers): void;
+}
+
+interface HandshakeHooks {
+  onSecure(): void;
+  onFailure(error: Error): void;
+}
 
 const REFUSALS: Record<RefusalReason, string> = {
   'server-full': 'the server is full; try again later',
@@ -49,25 +67,32 @@ export function formatAddress({ address, port }: Pick<SocketAddress, 'address' |
 
 export class ChatServer {
   readonly room: Room;
-  readonly listeners = new Map<ListenerKind, Listener>();
-  #loop: EventLoop;
+  readonly listeners = new Map<ListenerKind, Listener | NodeListener>();
+  /** Resolves once every listener listens; rejects as the constructor throws (Node's listen is late). */
+  readonly listening: Promise<void>;
+  #loop: EventLoop | undefined; // undefined: Node's own sockets carry the bytes
   #log: Logger;
   #options: ChatServerOptions;
-  #handshakes = new Set<TlsChannel>();
+  #handshakes = new Set<PendingTls>();
 
   /** Starts listening at once; throws a coded error (EADDRINUSE, ...) if it cannot. */
-  constructor(loop: EventLoop, options: ChatServerOptions, log: Logger) {
+  constructor(loop: EventLoop | undefined, options: ChatServerOptions, log: Logger) {
     this.#loop = loop;
     this.#log = log;
     this.#options = options;
     this.room = new Room({ moderation: options.moderation });
-    try {
-      if (options.port !== undefined) this.#listen('plain', options.port);
-      if (options.tls !== undefined) this.#listen('tls', options.tls.port);
-    } catch (error) {
+    const closeListeners = (error: unknown): never => {
       for (const listener of this.listeners.values()) listener.close();
       throw error;
+    };
+    const ready: Promise<void>[] = [];
+    try {
+      if (options.port !== undefined) ready.push(this.#listen('plain', options.port));
+      if (options.tls !== undefined) ready.push(this.#listen('tls', options.tls.port));
+    } catch (error) {
+      closeListeners(error);
     }
+    this.listening = Promise.all(ready).then(() => undefined, closeListeners);
   }
 
   /** Tell every client the server is going away, flush, close, stop listening. */
@@ -77,29 +102,59 @@ export class ChatServer {
     this.room.shutdown();
   }
 
-  #listen(kind: ListenerKind, port: number): void {
-    try {
-      this.listeners.set(kind, this.#createListener(kind, port));
-    } catch (error) {
+  #listen(kind: ListenerKind, port: number): Promise<void> {
+    const fail = (error: unknown): never => {
       const where = formatAddress({ address: this.#options.host, port });
       const message = error instanceof Error ? error.message : String(error);
       throw Object.assign(new Error(`cannot listen on ${where} (${kind}): ${message}`), {
         code: (error as { code?: string }).code,
       });
+    };
+    if (this.#loop === undefined) {
+      const listener = this.#createNodeListener(kind, port);
+      this.listeners.set(kind, listener);
+      return listener.listening.catch(fail);
     }
+    try {
+      this.listeners.set(kind, this.#createListener(kind, port, this.#loop));
+    } catch (error) {
+      fail(error);
+    }
+    return Promise.resolve();
   }
 
-  #createListener(kind: ListenerKind, port: number): Listener {
+  #createListener(kind: ListenerKind, port: number, loop: EventLoop): Listener {
     const accept = kind === 'plain' ? this.#acceptPlain : this.#acceptTls;
     return new Listener(
-      this.#loop,
+      loop,
       { host: this.#options.host, port },
       {
         onConnection: (fd, peer) => {
           addon.fdSetNoDelay(fd, 1);
-          accept(fd, peer);
+          accept(loop, fd, peer);
         },
-        onRefused: (fd, peer, reason) => this.#refuse(kind, fd, peer, reason),
+        onRefused: (fd, peer, reason) =>
+          this.#refuse(kind, peer, reason, (line) => addon.fdWrite(fd, line, 0, line.length)),
+        onError: (error) => this.#log.warn(`accept failed: ${error.message}`),
+      },
+    );
+  }
+
+  #createNodeListener(kind: ListenerKind, port: number): NodeListener {
+    const { host, maxFds } = this.#options;
+    return new NodeListener(
+      { host, port, maxFds },
+      {
+        onConnection: (socket) => {
+          socket.setNoDelay(true);
+          if (kind === 'plain') {
+            this.#admit('plain', peerOf(socket), (handlers) =>
+              new NodeChannel(socket).attach(handlers),
+            );
+          } else this.#acceptNodeTls(socket);
+        },
+        onRefused: (socket, peer, reason) =>
+          this.#refuse(kind, peer, reason, (line) => socket.write(line)),
         onError: (error) => this.#log.warn(`accept failed: ${error.message}`),
       },
     );
@@ -130,14 +185,23 @@ export class ChatServer {
     );
   }
 
-  #acceptPlain = (fd: number, peer: SocketAddress): void => {
-    this.#admit('plain', peer, (handlers) => new FdSocket(this.#loop, fd, peer, handlers));
+  #acceptPlain = (loop: EventLoop, fd: number, peer: SocketAddress): void => {
+    this.#admit('plain', peer, (handlers) => new FdSocket(loop, fd, peer, handlers));
   };
 
-  /** A TLS client joins the room only once its handshake has succeeded. */
-  #acceptTls = (fd: number, peer: SocketAddress): void => {
+  #acceptTls = (loop: EventLoop, fd: number, peer: SocketAddress): void => {
     const options = this.#options.tls as TlsListenOptions;
-    const channel = new TlsChannel(this.#loop, fd, peer, options, {
+    this.#handshake(peer, (hooks) => new TlsChannel(loop, fd, peer, options, hooks));
+  };
+
+  #acceptNodeTls(socket: net.Socket): void {
+    const options = this.#options.tls as TlsListenOptions;
+    this.#handshake(peerOf(socket), (hooks) => new NodeTlsChannel(socket, options, hooks));
+  }
+
+  /** A TLS client joins the room only once its handshake has succeeded. */
+  #handshake(peer: SocketAddress, open: (hooks: HandshakeHooks) => PendingTls): void {
+    const channel = open({
       onSecure: () => {
         this.#handshakes.delete(channel);
         this.#log.debug({ peer: formatAddress(peer) }, `TLS: ${channel.description}`);
@@ -152,16 +216,20 @@ export class ChatServer {
       },
     });
     this.#handshakes.add(channel);
-  };
+  }
 
   /**
    * One line of explanation, written best-effort before the listener closes
-   * the fd; not on TLS, where a cleartext line would only be garbage.
+   * the connection; not on TLS, where a cleartext line would only be garbage.
    */
-  #refuse(kind: ListenerKind, fd: number, peer: SocketAddress, reason: RefusalReason): void {
+  #refuse(
+    kind: ListenerKind,
+    peer: SocketAddress,
+    reason: RefusalReason,
+    write: (line: Buffer) => unknown,
+  ): void {
     if (kind === 'plain') {
-      const line = formatEvent(new Date().toISOString(), 'ERROR', [reason], REFUSALS[reason]);
-      addon.fdWrite(fd, line, 0, line.length);
+      write(formatEvent(new Date().toISOString(), 'ERROR', [reason], REFUSALS[reason]));
     }
     this.#log.warn(`refused ${formatAddress(peer)} (${kind}): ${reason}`);
   }

@@ -1,6 +1,7 @@
 /** The server's command line: every option, its default and its check. */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 
+import { addon } from '../native/addon';
 import { MAX_LINE_BYTES, MAX_SENDQ_BYTES } from '../protocol/limits';
 import { DEFAULT_MAX_FDS } from '../loop/event-loop';
 import { LOG_LEVELS, type LogLevel } from './log';
@@ -19,9 +20,15 @@ export interface ServerConfig {
   logLevel: LogLevel;
   maxLine: number;
   sendq: number;
-  maxFds: number;
+  /** undefined: the backend's own (select: DEFAULT_MAX_FDS; the others: the fd limit) */
+  maxFds: number | undefined;
+  /** One of BACKENDS. */
+  backend: string;
   allowPlainLogin: boolean;
 }
+
+/** The native loop's backends (select, poll, epoll where built), and Node's own sockets. */
+export const BACKENDS: readonly string[] = [...addon.backends, 'node'];
 
 function integer(min: number, max: number, what: string): (value: string) => number {
   return (value) => {
@@ -74,11 +81,17 @@ export function parseConfig(argv: string[]): ServerConfig {
       integer(4096, 1 << 30, 'a size in bytes'),
       MAX_SENDQ_BYTES,
     )
+    .addOption(
+      new Option('--backend <name>', "what multiplexes the sockets; node: Node's own net/tls")
+        .choices(BACKENDS)
+        .default('select'),
+    )
     .option(
       '--max-fds <n>',
-      "the select backend's ceiling: connections whose fd reaches it are refused",
+      'connections whose fd reaches this are refused with ERROR server-full ' +
+        `(default: ${DEFAULT_MAX_FDS} for select, the fd limit for the others; ` +
+        'at most the fd limit less a reserve)',
       integer(64, 1 << 20, 'a number'),
-      DEFAULT_MAX_FDS,
     )
     .option(
       '--allow-plain-login',

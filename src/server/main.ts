@@ -11,6 +11,7 @@ import { serverContext } from '../transport/tls-channel';
 import { loadCertificate } from './certificate';
 import { ChatServer, formatAddress, type TlsListenOptions } from './chat-server';
 import { parseConfig, type ServerConfig } from './config';
+import { fdCeiling } from './fd-ceiling';
 import { announce, createLogger, type Logger } from './log';
 
 /** How long a shutdown may take before the process exits anyway. */
@@ -78,19 +79,22 @@ function reportAdmin(state: AdminState, log: Logger): void {
 
 async function start(
   config: ServerConfig,
-  loop: EventLoop,
+  loop: EventLoop | undefined,
+  maxFds: number,
   log: Logger,
 ): Promise<[ChatServer, AdminState]> {
   try {
     const host = await resolveHost(config.host);
     const tls = await tlsOptions(config, log);
     const admin = await adminState(config, log);
-    const { maxLine: maxLineBytes, sendq: sendqBytes } = config;
+    const { port, maxLine: maxLineBytes, sendq: sendqBytes } = config;
+    const { moderation } = admin;
     const server = new ChatServer(
       loop,
-      { host, port: config.port, tls, maxLineBytes, sendqBytes, moderation: admin.moderation },
+      { host, port, tls, maxLineBytes, sendqBytes, maxFds, moderation },
       log,
     );
+    await server.listening;
     return [server, admin];
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -107,13 +111,16 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = parseConfig(argv);
   const log = createLogger(config.logLevel);
-  const loop = new EventLoop({ maxFds: config.maxFds });
-  loop.on('error', (error: Error) => {
+  const { maxFds, fdLimit } = fdCeiling(config.backend, config.maxFds);
+  // --backend node: Node's own sockets, no readiness loop of ours.
+  const loop =
+    config.backend === 'node' ? undefined : new EventLoop({ backend: config.backend, maxFds });
+  loop?.on('error', (error: Error) => {
     log.fatal({ err: error }, 'the readiness loop failed');
     process.exit(1);
   });
 
-  const [server, admin] = await start(config, loop, log);
+  const [server, admin] = await start(config, loop, maxFds, log);
   const stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
     server.close();
@@ -125,8 +132,9 @@ async function main(argv: string[]): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   for (const [kind, listener] of server.listeners) {
-    announce(log, `listening on ${formatAddress(listener.address)} (${kind}, ${loop.backend})`);
+    announce(log, `listening on ${formatAddress(listener.address)} (${kind}, ${config.backend})`);
   }
+  log.info(`connections get fds below ${maxFds} (fd limit ${fdLimit})`);
   reportAdmin(admin, log);
 }
 

@@ -12,7 +12,10 @@ import { READABLE, type EventLoop, type FdWatcher } from '../loop/event-loop';
 export type RefusalReason = 'server-full';
 
 export interface ListenerHandlers {
-  /** A new connection; its fd is non-blocking, close-on-exec and now yours. */
+  /**
+   * A new connection; its fd is non-blocking, close-on-exec and now yours, unless this throws
+   * the loop's `watch` error: then it is refused, as if past the ceiling.
+   */
   onConnection(fd: number, peer: SocketAddress): void;
   /**
    * A connection that will be closed right after this call: past the
@@ -87,7 +90,14 @@ export class Listener {
   #admit(accepted: Accepted): void {
     const { fd, ...peer } = accepted;
     if (fd >= this.#loop.maxFds) return this.#refuse(fd, peer);
-    this.#handlers.onConnection(fd, peer);
+    try {
+      this.#handlers.onConnection(fd, peer);
+    } catch (error) {
+      // The backend could not watch it (epoll's ENOSPC past fs.epoll.max_user_watches, ENOMEM):
+      // it is full too, and the fd is still ours, since nothing took it.
+      if ((error as Partial<SystemError>).syscall !== 'watch') throw error;
+      this.#refuse(fd, peer);
+    }
   }
 
   #refuse(fd: number, peer: SocketAddress): void {

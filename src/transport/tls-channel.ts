@@ -22,7 +22,7 @@ export interface TlsHandshake {
 }
 
 /** A handshake failure in words: OpenSSL's reason, not its whole error stack. */
-function describeFailure(error: (ChannelError & { reason?: string }) | undefined): string {
+export function describeFailure(error: (ChannelError & { reason?: string }) | undefined): string {
   if (error === undefined) return 'the client closed the connection during the handshake';
   if (error.code === 'ECONNRESET') return 'the client reset the connection during the handshake';
   if (error.reason !== undefined) return `${error.reason} (${error.code ?? 'TLS error'})`;

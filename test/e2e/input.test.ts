@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 
+import { currentBackend } from '../helpers/backends';
 import { ChatClient, event } from '../helpers/chat-client';
 import { barrier, startRoom } from '../helpers/chat-room';
 
@@ -117,18 +118,23 @@ test('a 1 MiB line: one ERROR before its newline is even sent, then normal servi
   expect(b.lines.join('\n')).not.toContain('zzz');
 });
 
-test('an endless line does not grow the server: 64 MiB without a newline, one ERROR', async () => {
+// Node's own sockets (the node backend) read into a new Buffer each time, and V8 collects those
+// only once they pass its external-memory limit (64 MiB): up to ~40 MiB of garbage, however much
+// is sent. So that backend is sent four times as much and judged against that.
+const { mib, slack } =
+  currentBackend() === 'node' ? { mib: 256, slack: 96 << 20 } : { mib: 64, slack: 16 << 20 };
+test(`an endless line does not grow the server: ${mib} MiB without a newline, one ERROR`, async () => {
   const { server, clients } = await startRoom(2);
   const [a, b] = clients as [ChatClient, ChatClient];
   const before = residentBytes(server.pid);
   const chunk = Buffer.alloc(1 << 20, 'q');
-  for (let i = 0; i < 64; i++) await a.write(chunk);
+  for (let i = 0; i < mib; i++) await a.write(chunk);
   await a.send('the end of it');
   await a.send('next');
   expect(await a.next()).toEqual(tooLong(2048));
   for (const x of clients) expect(await x.next()).toEqual(event('MSG', [a.nick], 'next'));
-  // The server held at most one line's worth of it (allow for the GC's slack, not for 64 MiB).
-  expect(residentBytes(server.pid) - before).toBeLessThan(16 << 20);
+  // The server held at most one line's worth of it (allow for the GC's slack, not for all).
+  expect(residentBytes(server.pid) - before).toBeLessThan(slack);
   expect(await barrier(b, [a, b])).toEqual([[], []]);
 });
 

@@ -76,7 +76,11 @@ test('a client process killed mid-line: QUIT to the others, and nothing of its h
   `);
   const joined = await watcher.next();
   expect(joined).toEqual(event('JOIN', [expect.stringMatching(/^guest-\d+$/)]));
-  await new Promise<void>((resolve) => script.child.stdout.once('data', () => resolve()));
+  // Its "written" may already have come while the JOIN was awaited: look before waiting.
+  await new Promise<void>(function written(resolve) {
+    if (script.output.stdout.includes('written')) resolve();
+    else script.child.stdout.once('data', () => written(resolve));
+  });
   script.child.kill('SIGKILL');
   expect(await watcher.next()).toEqual(event('QUIT', joined.args, 'connection closed'));
   expect(await barrier(watcher, [watcher])).toEqual([[]]);

@@ -9,6 +9,7 @@
  */
 import type net from 'node:net';
 
+import { currentBackend } from '../helpers/backends';
 import { ChatClient, event } from '../helpers/chat-client';
 import { clientHello, fdCountReaches, logged } from '../helpers/tls';
 import { rawConnect, tlsRoom, type TlsRoom } from '../helpers/tls-room';
@@ -97,7 +98,11 @@ test('an aborted handshake (FIN) is dropped at once, logged as a close', async (
 });
 
 // A reset during the handshake is logged as a reset: the FdDuplex's ECONNRESET reaches Node's
-// TLSSocket only as an internal event, so the channel takes it from the duplex itself.
+// TLSSocket only as an internal event, so the channel takes it from the duplex itself. Node's own
+// sockets (the node backend) may call it a close: when the reset arrives right behind the data,
+// libuv reads the data, sees the hang-up and reports EOF without reading the error
+// (uv__stream_io's POLLHUP short-circuit).
+const RESET = currentBackend() === 'node' ? '(reset|closed)' : 'reset';
 test('an aborted handshake (RST) is logged as a reset', async () => {
   const hello = await clientHello();
   const room = await tlsRoom();
@@ -107,7 +112,7 @@ test('an aborted handshake (RST) is logged as a reset', async () => {
   await closed;
   await expectDropped(
     room,
-    /^TLS handshake failed: the client reset the connection during the handshake$/,
+    new RegExp(`^TLS handshake failed: the client ${RESET} the connection during the handshake$`),
   );
 });
 
@@ -148,8 +153,13 @@ test('a TLS client that resets mid-record: others see its QUIT, its fd is closed
 });
 
 // After the handshake, a TLS client that resets is announced like a plain one:
-// `QUIT <nick> :connection reset by peer`.
+// `QUIT <nick> :connection reset by peer` (or, on the node backend, possibly as a close, for the
+// reason given above RESET).
 test('a TLS client that resets is reported as reset, like a plain one', async () => {
   const room = await tlsRoom();
-  expect(await resetMidRecord(room)).toBe('connection reset by peer');
+  const reason =
+    currentBackend() === 'node'
+      ? /^connection (reset by peer|closed)$/
+      : /^connection reset by peer$/;
+  expect(await resetMidRecord(room)).toMatch(reason);
 });

@@ -12,16 +12,27 @@ import {
 } from '../../src/loop/event-loop';
 import { addon } from '../../src/native/addon';
 import { errnoError } from '../../src/native/errno';
-import { eventually, teardown } from './teardown';
+import { nativeBackend } from './backends';
+import { eventually, nextTurn, teardown } from './teardown';
 
 /**
- * A loop closed after the test. Only one loop may be parked at a time in a process (each park
- * waits on its own fds only), so tests never run two at once.
+ * A loop closed after the test, on the running suite's backend (if native; see backends.ts)
+ * unless `options` says otherwise. Only one loop may be parked at a time in a process (each park waits on
+ * its own fds only), so tests never run two at once.
  */
 export function createLoop(options: EventLoopOptions = {}): EventLoop {
-  const loop = new EventLoop(options);
+  const loop = new EventLoop({ backend: nativeBackend(), ...options });
   teardown(() => loop.close());
   return loop;
+}
+
+/**
+ * Resolves once the loops closed so far are freed (an epoll loop's own fd with them): libuv runs
+ * uv_close's callbacks after the current turn's immediates, so one turn is not enough.
+ */
+export async function loopsFreed(): Promise<void> {
+  await nextTurn();
+  await nextTurn();
 }
 
 /** A stopped watcher of fd, closed after the test (before its fd and its loop). */

@@ -10,6 +10,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 
+import { currentBackend } from './backends';
 import { teardown } from './teardown';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -94,12 +95,14 @@ export interface RunningServer {
 
 /**
  * Arguments every test server gets first (the test's own come after and win): any free plain
- * port, no TLS listener unless asked (no fixed port 7443), and a data dir of its own.
+ * port, no TLS listener unless asked (no fixed port 7443), a data dir of its own, and `backend`
+ * (default: the running suite's, see backends.ts; else the server's own default).
  */
-export function serverDefaults(): string[] {
+export function serverDefaults(backend = currentBackend()): string[] {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'selectchat-data-'));
   teardown(() => fs.rmSync(dataDir, { recursive: true, force: true }));
-  return ['--port', '0', '--tls-port', 'off', '--data-dir', dataDir];
+  const chosen = backend === undefined ? [] : ['--backend', backend];
+  return ['--port', '0', '--tls-port', 'off', '--data-dir', dataDir, ...chosen];
 }
 
 /** The value of the last `name` option in args, as commander reads it. */
@@ -108,19 +111,33 @@ function lastOption(args: readonly string[], name: string): string | undefined {
   return at >= 0 ? args[at + 1] : undefined;
 }
 
+export interface StartOptions {
+  /** `--backend` (default: the running suite's; see serverDefaults). */
+  backend?: string;
+  /** A shell prefix run before the server, e.g. `ulimit -n 256` (the server is exec'd). */
+  shell?: string;
+}
+
 /**
  * Spawn `selectchat-server` on free ports and wait for its `listening on HOST:PORT (KIND, ...)`
  * lines: plain unless `--port off`, TLS when `--tls-port` is given (e.g. `['--tls-port', '0']`).
  */
-export async function startServer(args: readonly string[] = []): Promise<RunningServer> {
+export async function startServer(
+  args: readonly string[] = [],
+  options: StartOptions = {},
+): Promise<RunningServer> {
   const main = distModule('src/server/main');
-  const all = [...serverDefaults(), ...args];
+  const all = [...serverDefaults(options.backend), ...args];
   const kinds = new Set<string>();
   if (lastOption(all, '--port') !== 'off') kinds.add('plain');
   if (lastOption(all, '--tls-port') !== 'off') kinds.add('tls');
-  const child = spawn(process.execPath, [main, ...all], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const argv = [process.execPath, main, ...all];
+  const child =
+    options.shell === undefined
+      ? spawn(process.execPath, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('sh', ['-c', `${options.shell} && exec "$@"`, 'sh', ...argv], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
   const exited = tracked(child);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { readLine } from '../helpers/lines';
+import { suiteBackend } from '../helpers/backends';
 import { distModule, runScript, spawnScript } from '../helpers/process';
 import { allowReset, connect } from '../helpers/tcp';
 import { teardown } from '../helpers/teardown';
@@ -18,7 +19,7 @@ function prelude(): string {
     const net = require('node:net');
     const { EventLoop, READABLE } = require(${JSON.stringify(distModule('src/loop/event-loop'))});
     const { addon } = require(${JSON.stringify(distModule('src/native/addon'))});
-    const loop = new EventLoop();
+    const loop = new EventLoop({ backend: ${JSON.stringify(suiteBackend())} });
     const listenFd = addon.fdListen('127.0.0.1', 0, 16);
     const port = addon.fdLocalAddress(listenFd).port;
   `;

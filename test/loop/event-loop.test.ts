@@ -11,9 +11,12 @@ import { EAGAIN, errnoOf } from '../../src/native/errno';
 import { thrownBy } from '../helpers/errors';
 import { listenFd, openFdCount, OwnedFd } from '../helpers/fds';
 import { collect } from '../helpers/lines';
-import { createLoop, untilReadable, watch, watchOnce } from '../helpers/loop';
+import { suiteBackend } from '../helpers/backends';
+import { createLoop, loopsFreed, untilReadable, watch, watchOnce } from '../helpers/loop';
 import { tcpPair } from '../helpers/tcp';
 import { nextTurn } from '../helpers/teardown';
+
+const backend = suiteBackend();
 
 /** Write to a raw fd until the kernel refuses more; returns the bytes it took. */
 function fill(fd: number): number {
@@ -174,39 +177,42 @@ describe('fds past FD_SETSIZE and the ceiling', () => {
   });
 
   test('a loop whose ceiling cannot serve is refused with a coded error', () => {
-    expect(thrownBy(() => new EventLoop({ maxFds: 0 }))).toMatchObject({ code: 'ERANGE' });
+    expect(thrownBy(() => new EventLoop({ backend, maxFds: 0 }))).toMatchObject({ code: 'ERANGE' });
     expect(thrownBy(() => new EventLoop({ backend: 'kqueue' }))).toMatchObject({
       code: 'EINVAL',
     });
   });
 });
 
+// Not on epoll: the kernel drops a closed fd from an epoll set by itself, so there is no failing
+// wait to report (test/native/backend-limits.test.ts shows what each backend does).
 describe('a failing wait', () => {
-  test('an fd closed while watched makes the loop emit a coded EBADF error, once', async () => {
-    const loop = createLoop();
-    const { listener } = listenFd();
-    const errors: Error[] = [];
-    let wake = (): void => undefined;
-    const failed = new Promise<void>((resolve) => (wake = resolve));
-    loop.on('error', (error: Error) => {
-      errors.push(error);
-      wake();
+  if (backend !== 'epoll')
+    test('an fd closed while watched makes the loop emit a coded EBADF error, once', async () => {
+      const loop = createLoop();
+      const { listener } = listenFd();
+      const errors: Error[] = [];
+      let wake = (): void => undefined;
+      const failed = new Promise<void>((resolve) => (wake = resolve));
+      loop.on('error', (error: Error) => {
+        errors.push(error);
+        wake();
+      });
+      const watcher = watch(loop, listener.fd, () => undefined);
+      watcher.start(READABLE);
+      listener.close(); // the owner's mistake: close() before watcher.close()
+      await failed;
+      await nextTurn();
+      expect(errors).toHaveLength(1); // the park stops rather than fail on every turn
+      expect(errors[0]).toMatchObject({ code: 'EBADF', errno: errnoOf('EBADF'), syscall: backend });
     });
-    const watcher = watch(loop, listener.fd, () => undefined);
-    watcher.start(READABLE);
-    listener.close(); // the owner's mistake: close() before watcher.close()
-    await failed;
-    await nextTurn();
-    expect(errors).toHaveLength(1); // the park stops rather than fail on every turn
-    expect(errors[0]).toMatchObject({ code: 'EBADF', errno: errnoOf('EBADF'), syscall: 'select' });
-  });
 });
 
 describe('life cycle', () => {
-  test('the default backend is select', () => {
-    const loop = createLoop();
-    expect(loop.backend).toBe('select');
-    expect(addon.backends).toContain('select');
+  test('the loop runs on the backend asked for; the default backend is select', () => {
+    expect(createLoop().backend).toBe(backend);
+    expect(addon.backends).toContain(backend);
+    expect(createLoop({ backend: undefined }).backend).toBe('select');
   });
 
   test('watch refuses a second watcher of one fd, and a negative fd', () => {
@@ -250,7 +256,7 @@ describe('life cycle', () => {
   test('after every watcher and the loop are closed, no fd is left open', async () => {
     // Warm up: the first loop and socket may load things that stay (libuv's own fds).
     createLoop().close();
-    await nextTurn();
+    await loopsFreed();
     const before = openFdCount();
 
     const loop = createLoop();
@@ -272,6 +278,7 @@ describe('life cycle', () => {
     expect(loop.activeCount).toBe(0);
     loop.close();
     await Promise.all(pairs.map(({ client }) => client.closed || closedOf(client)));
+    await loopsFreed();
     expect(openFdCount()).toBe(before);
   });
 });

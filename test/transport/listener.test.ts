@@ -7,12 +7,13 @@ import fs from 'node:fs';
 
 import type { EventLoop } from '../../src/loop/event-loop';
 import { addon, type SocketAddress } from '../../src/native/addon';
+import { FdSocket } from '../../src/transport/fd-socket';
 import { Listener, type ListenerHandlers, type RefusalReason } from '../../src/transport/listener';
 import { openFdCount, OwnedFd } from '../helpers/fds';
 import { ended, readLine, watchLines } from '../helpers/lines';
-import { createLoop } from '../helpers/loop';
+import { createLoop, loopsFreed } from '../helpers/loop';
 import { connect } from '../helpers/tcp';
-import { teardown } from '../helpers/teardown';
+import { eventually, teardown } from '../helpers/teardown';
 
 interface Seen {
   connections: { fd: OwnedFd; peer: SocketAddress }[];
@@ -74,6 +75,7 @@ test('accepts 200 clients connecting at once, each with its own peer address', a
 });
 
 test('a connection past the ceiling is refused: onRefused writes, then the client sees EOF', async () => {
+  await loopsFreed(); // an epoll loop of the last test would free a low fd number later
   const loop = createLoop({ maxFds: 64 });
   let wake = (): void => undefined;
   let next = new Promise<void>((resolve) => (wake = resolve));
@@ -103,6 +105,48 @@ test('a connection past the ceiling is refused: onRefused writes, then the clien
   expect(seen.connections[0].fd.fd).toBeLessThan(64);
   expect(seen.connections[0].peer.port).toBe(admitted.localPort);
   expect(seen.refused).toHaveLength(1);
+});
+
+// What the backend itself cannot watch (epoll's ENOSPC past fs.epoll.max_user_watches) is
+// refused the same way; here a second loop whose ceiling is below the next fd plays that backend.
+test('a connection its handler cannot watch is refused like one past the ceiling', async () => {
+  await loopsFreed(); // the last test's epoll fds, which would free low numbers later
+  const loop = createLoop();
+  const full = createLoop({ maxFds: 64 });
+  let wake = (): void => undefined;
+  const refused = new Promise<void>((resolve) => (wake = resolve));
+  const seen: RefusalReason[] = [];
+  const listener = new Listener(
+    loop,
+    { host: '127.0.0.1', port: 0 },
+    {
+      onConnection: (fd, peer) => {
+        const ignore = (): void => undefined;
+        new FdSocket(full, fd, peer, { onData: ignore, onEnd: ignore, onClose: ignore });
+      },
+      onRefused: (fd, _peer, reason) => {
+        seen.push(reason);
+        addon.fdWrite(fd, Buffer.from('server full\n'), 0, 12);
+        wake();
+      },
+      onError: (error) => {
+        throw error;
+      },
+    },
+  );
+  teardown(() => listener.close());
+  occupyFdsBelow(64); // the next fd is one `full` cannot watch
+  const before = openFdCount();
+  const client = await connect(listener.address.port);
+  watchLines(client);
+  const closed = ended(client);
+  await refused;
+  expect(seen).toEqual(['server-full']);
+  expect(await readLine(client)).toBe('server full');
+  await closed;
+  client.destroy();
+  await eventually(() => (openFdCount() === before ? true : undefined));
+  expect(full.activeCount).toBe(0);
 });
 
 test('listening on a port in use throws EADDRINUSE and leaks no fd', async () => {

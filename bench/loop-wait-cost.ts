@@ -1,17 +1,19 @@
 /**
- * The cost of one select() call as the watched set grows: `loop.runOnce(0)`,
- * a zero-timeout wait that finds nothing, over N idle watched sockets, in µs
- * per call (the median of several timed repetitions).
+ * The cost of one wait as the watched set grows: `loop.runOnce(0)`, a
+ * zero-timeout wait that finds nothing, over N idle watched sockets, in µs
+ * per call (the median of several timed repetitions), for each backend.
  *
- * The same N sockets are measured in two placements, alternated within each
- * repetition: `low`, at the lowest free fds (as a server's clients are), and
- * `high`, dup'd to just below `top`, so that the highest fd is the same for
- * every N. Same N, different placement isolates the highest fd's share; same
- * placement, different N isolates the count's.
+ * The same N sockets are measured in two placements, and on every backend,
+ * all alternated within each repetition (A, B, C, then C, B, A): `low`, at
+ * the lowest free fds (as a server's clients are), and `high`, dup'd to just
+ * below `top`, so that the highest fd is the same for every N. Same N,
+ * different placement isolates the highest fd's share; same placement,
+ * different N isolates the count's.
  *
- * A zero-timeout select() skips what a blocking one also pays per fd: adding
- * itself to, and removing itself from, every socket's wait queue. That part
- * shows in the wake-up latency instead.
+ * A zero-timeout select() or poll() skips what a blocking one also pays per
+ * fd: adding itself to, and removing itself from, every socket's wait queue.
+ * That part shows in the wake-up latency instead. epoll pays it once, when
+ * an fd is added to the set.
  */
 import { addon } from '../src/native/addon';
 import { DEFAULT_MAX_FDS, EventLoop, READABLE, type FdWatcher } from '../src/loop/event-loop';
@@ -19,7 +21,7 @@ import { median } from './stats';
 
 export type Placement = 'low' | 'high';
 
-export interface SelectCostOptions {
+export interface WaitCostOptions {
   /** Timed repetitions per placement. */
   reps: number;
   /** How long each repetition calls runOnce(0). */
@@ -28,7 +30,8 @@ export interface SelectCostOptions {
   top: number;
 }
 
-export interface SelectCostRow {
+export interface WaitCostRow {
+  backend: string;
   watched: number;
   placement: Placement;
   /** Our fds only; libuv's epoll fd is always in the set too (a low fd). */
@@ -44,10 +47,12 @@ export interface SelectCostRow {
 }
 
 interface WatchedSet {
+  backend: string;
+  loop: EventLoop;
   placement: Placement;
   fds: readonly number[];
   watchers: FdWatcher[];
-  owned: boolean; // fds we dup'd, to close
+  owned: boolean; // fds we dup'd, to close (once, by the first backend's set)
   perCall: number[];
   calls: number;
   nonEmpty: number;
@@ -84,14 +89,26 @@ function placeHigh(fds: readonly number[], top: number): number[] | undefined {
   return dups;
 }
 
-export function measureSelectCost(
+export function measureWaitCost(
   fds: readonly number[],
-  options: SelectCostOptions,
-): SelectCostRow[] {
-  const loop = new EventLoop({ maxFds: Math.max(DEFAULT_MAX_FDS, options.top + 1) });
+  options: WaitCostOptions,
+  backends: readonly string[],
+): WaitCostRow[] {
+  const maxFds = Math.max(DEFAULT_MAX_FDS, options.top + 1);
+  const loops = backends.map((backend) => new EventLoop({ backend, maxFds }));
   const sets: WatchedSet[] = [];
   const addSet = (placement: Placement, setFds: readonly number[], owned: boolean): void => {
+    for (const loop of loops) addSetOn(loop, placement, setFds, owned && loop === loops[0]);
+  };
+  const addSetOn = (
+    loop: EventLoop,
+    placement: Placement,
+    setFds: readonly number[],
+    owned: boolean,
+  ): void => {
     const set: WatchedSet = {
+      backend: loop.backend,
+      loop,
       placement,
       fds: setFds,
       watchers: [],
@@ -109,25 +126,24 @@ export function measureSelectCost(
     if (high !== undefined) addSet('high', high, true);
 
     for (let rep = 0; rep < options.reps; rep++) {
-      // A, B, then B, A: neither placement always runs first.
+      // A, B, C, then C, B, A: no placement or backend always runs first.
       const order = rep % 2 === 0 ? sets : [...sets].reverse();
       for (const set of order) {
         for (const watcher of set.watchers) watcher.start(READABLE);
-        const { us, calls } = timeCalls(loop, options.repMs);
+        const { us, calls } = timeCalls(set.loop, options.repMs);
         for (const watcher of set.watchers) watcher.stop();
         set.perCall.push(us);
         set.calls += calls;
       }
     }
   } finally {
-    for (const set of sets) {
-      for (const watcher of set.watchers) watcher.close();
-      if (set.owned) for (const fd of set.fds) addon.fdClose(fd);
-    }
-    loop.close();
+    for (const set of sets) for (const watcher of set.watchers) watcher.close();
+    for (const set of sets) if (set.owned) for (const fd of set.fds) addon.fdClose(fd);
+    for (const loop of loops) loop.close();
   }
 
   return sets.map((set) => ({
+    backend: set.backend,
     watched: set.fds.length,
     placement: set.placement,
     lowestFd: set.fds.length > 0 ? Math.min(...set.fds) : null,

@@ -1,0 +1,31 @@
+/**
+ * Which fds the server gives to connections. Every backend refuses a connection whose fd would
+ * reach its ceiling (one `ERROR server-full` line, then close) rather than run out of fds: a
+ * process that cannot open a file or accept a TLS session any more serves nobody well.
+ */
+import { DEFAULT_MAX_FDS } from '../loop/event-loop';
+import { addon } from '../native/addon';
+
+/** fds kept free for what is not a client: listeners, files, TLS, DNS, Node's own. */
+export const FD_RESERVE = 64;
+/** The ceiling when neither the backend nor the user sets one (it sizes the interest table). */
+const UNBOUNDED = 1 << 20;
+
+export interface FdCeiling {
+  /** Connections get fds below this. */
+  maxFds: number;
+  /** RLIMIT_NOFILE, its soft limit raised to the hard one. */
+  fdLimit: number;
+}
+
+/**
+ * `--max-fds` (or the backend's own: select's bitmaps stop at DEFAULT_MAX_FDS), and for every
+ * backend the fd limit less FD_RESERVE. Raises the soft fd limit to the hard one first.
+ */
+export function fdCeiling(backend: string, maxFds: number | undefined): FdCeiling {
+  const raised = addon.fdRaiseLimit();
+  const fdLimit = raised > 0 ? raised : UNBOUNDED; // unreadable: the kernel will say EMFILE
+  const wanted = maxFds ?? (backend === 'select' ? DEFAULT_MAX_FDS : UNBOUNDED);
+  const reserve = Math.min(FD_RESERVE, Math.floor(fdLimit / 2));
+  return { maxFds: Math.max(1, Math.min(wanted, fdLimit - reserve)), fdLimit };
+}

@@ -7,9 +7,12 @@
         "native/backend_select.c",
         "native/fdio.c",
         "native/park.c",
+        "native/lines.c",
+        "native/reader.c",
         "native/binding.cc",
         "native/binding_fd.cc",
-        "native/binding_loop.cc"
+        "native/binding_loop.cc",
+        "native/binding_loop_calls.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],

@@ -29,6 +29,10 @@ export interface RoomOptions {
 /** Sent to everyone by {@link Room.shutdown}, and the reason its closes carry. */
 export const SHUTDOWN_TEXT = 'server shutting down';
 
+const SLASH = 0x2f;
+const SPACE = 0x20;
+const TAB = 0x09;
+
 const DEFAULT_WELCOME = 'welcome to selectchat; /help lists the commands, /nick <name> renames you';
 
 /** One chat room. */
@@ -88,6 +92,26 @@ export class Room implements CommandRoom {
     const outcome =
       command instanceof ProtocolError ? command : runCommand(this.commands, this, member, command);
     if (outcome !== undefined) this.reportError(member, outcome);
+  }
+
+  /**
+   * {@link handleLine} for a line the transport framed as clean: valid UTF-8 without control
+   * characters, given as its bytes `[start, end)` (valid only during the call). Plain text, the
+   * bulk of any chat, is said exactly as `/say` would say it, but its bytes are copied into the
+   * `MSG` line instead of being decoded and encoded again; anything else (a command, a line
+   * starting with a blank) takes `handleLine`.
+   */
+  handleLineBytes(member: Member, bytes: Buffer, start: number, end: number): void {
+    if (!member.present) return;
+    const first = bytes[start];
+    if (first === SLASH || first === SPACE || first === TAB) {
+      this.handleLine(member, bytes.toString('utf8', start, end));
+      return;
+    }
+    const now = this.#clock();
+    member.lastActiveAt = now;
+    const line = this.#formatter.formatBytes(now, 'MSG', member.nick, bytes, start, end);
+    this.#fanOut(line, this.#members, undefined, bytes, start, end);
   }
 
   /** Sends `ERROR <code> :<message>` to `member` (e.g. `line-too-long` from the framer). */
@@ -151,10 +175,25 @@ export class Room implements CommandRoom {
     recipients?: readonly Member[],
   ): void {
     const line = this.#formatter.format(type, args, text);
+    this.#fanOut(line, recipients ?? this.#members, text);
+  }
+
+  /**
+   * Hands `line` to each recipient whose filters let its text through. The text is split into
+   * words once, and only if someone filters; given as bytes, it is decoded only then.
+   */
+  #fanOut(
+    line: Buffer,
+    recipients: Iterable<Member>,
+    text: string | undefined,
+    bytes?: Buffer,
+    start = 0,
+    end = 0,
+  ): void {
     let words: ReadonlySet<string> | undefined;
-    for (const member of recipients ?? this.#members) {
+    for (const member of recipients) {
       if (member.filter.size > 0) {
-        words ??= wordsOf(text);
+        words ??= wordsOf(text ?? (bytes as Buffer).toString('utf8', start, end));
         if (member.filter.blocks(words)) continue;
       }
       member.peer.send(line);

@@ -123,4 +123,15 @@ export class EventFormatter {
   format(type: EventType, args: readonly string[], text?: string): Buffer {
     return this.#arena.encode(eventLine(this.#time.iso(this.#clock()), type, args, text));
   }
+
+  /**
+   * The same line as `format(type, [arg], text)` stamped `ms`, for a text that is already UTF-8
+   * without CR, LF or other control characters (a clean line from the framer): only the
+   * `TIME TYPE ARG :` prefix is built as a string, and the text's bytes are copied after it.
+   */
+  formatBytes(ms: number, type: EventType, arg: string, bytes: Buffer, start: number, end: number) {
+    checkArg(arg);
+    const prefix = this.#time.iso(ms) + ' ' + type + ' ' + arg + ' :';
+    return this.#arena.encodeWith(prefix, bytes, start, end);
+  }
 }

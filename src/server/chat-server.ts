@@ -15,6 +15,7 @@ import { Listener, type RefusalReason } from '../transport/listener';
 import { TlsChannel } from '../transport/tls-channel';
 import { Connection } from './connection';
 import type { Logger } from './log';
+import { ServerCounters, type ServerStats } from './server-stats';
 
 export interface TlsListenOptions {
   port: number;
@@ -50,6 +51,8 @@ export class ChatServer {
   #log: Logger;
   #options: ChatServerOptions;
   #handshakes = new Set<TlsChannel>();
+  #counters = new ServerCounters();
+  #startedAt = Date.now();
 
   /** Starts listening at once; throws a coded error (EADDRINUSE, ...) if it cannot. */
   constructor(loop: EventLoop, options: ChatServerOptions, log: Logger) {
@@ -70,6 +73,18 @@ export class ChatServer {
     for (const listener of this.listeners.values()) listener.close();
     for (const channel of this.#handshakes) channel.destroy();
     this.room.shutdown();
+  }
+
+  /** What the server and its loop have done since start (a snapshot; for `/stats`). */
+  stats(): ServerStats {
+    const counters = this.#counters;
+    return {
+      uptimeS: (Date.now() - this.#startedAt) / 1000,
+      clients: { connected: this.room.size, joined: counters.joined },
+      messages: counters.lines,
+      drops: { sendq: counters.sendqDrops, refused: counters.refused },
+      loop: this.#loop.stats(),
+    };
   }
 
   #listen(kind: ListenerKind, port: number): void {
@@ -102,7 +117,9 @@ export class ChatServer {
 
   #join(open: (handlers: ChannelHandlers) => Channel): void {
     const { maxLineBytes, sendqBytes } = this.#options;
-    new Connection(this.room, open, { maxLineBytes, sendqBytes }, this.#log);
+    const counters = this.#counters;
+    counters.joined++;
+    new Connection(this.room, open, { maxLineBytes, sendqBytes, counters }, this.#log);
   }
 
   #acceptPlain = (fd: number, peer: SocketAddress): void => {
@@ -134,6 +151,7 @@ export class ChatServer {
    * the fd; not on TLS, where a cleartext line would only be garbage.
    */
   #refuse(kind: ListenerKind, fd: number, peer: SocketAddress, reason: RefusalReason): void {
+    this.#counters.refused++;
     if (kind === 'plain') {
       const line = formatEvent(new Date().toISOString(), 'ERROR', [reason], REFUSALS[reason]);
       addon.fdWrite(fd, line, 0, line.length);

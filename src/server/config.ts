@@ -20,6 +20,7 @@ export interface ServerConfig {
   maxLine: number;
   sendq: number;
   maxFds: number;
+  traceLoop: boolean;
 }
 
 function integer(min: number, max: number, what: string): (value: string) => number {
@@ -78,6 +79,11 @@ export function parseConfig(argv: string[]): ServerConfig {
       "the select backend's ceiling: connections whose fd reaches it are refused",
       integer(64, 1 << 20, 'a number'),
       DEFAULT_MAX_FDS,
+    )
+    .option(
+      '--trace-loop',
+      'log every wait of the readiness loop (fds, ready, time blocked)',
+      false,
     )
     .parse(argv)
     .opts<

@@ -9,6 +9,7 @@ import { loadCertificate } from './certificate';
 import { ChatServer, formatAddress, type TlsListenOptions } from './chat-server';
 import { parseConfig, type ServerConfig } from './config';
 import { announce, createLogger, type Logger } from './log';
+import { describeStats } from './server-stats';
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -68,9 +69,23 @@ async function main(argv: string[]): Promise<void> {
     process.exit(1);
   });
 
+  if (config.traceLoop) {
+    // Asked for by name, so shown at any level but silent.
+    const trace = log.child(
+      { component: 'loop' },
+      { level: log.level === 'silent' ? 'silent' : 'info' },
+    );
+    loop.traceWaits((w) =>
+      trace.info(
+        `wait ${w.backend} fds=${w.fds} ready=${w.ready} blocked=${w.blockedUs.toFixed(1)}us ` +
+          `dispatch=${w.dispatchUs.toFixed(1)}us`,
+      ),
+    );
+  }
   const server = await start(config, loop, log);
   const stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
+    log.info(describeStats(server.stats()));
     server.close();
     // The process ends by itself once every client is closed; graceful
     // closes linger for a few seconds at most, so this is only a backstop.

@@ -42,6 +42,8 @@ export class Room implements CommandRoom {
   // Insertion order is join order, which USERS reports.
   readonly #members = new Set<Member>();
   readonly #byNick = new Map<string, Member>();
+  // The members as an array, for broadcasts (faster to walk than the Set); rebuilt after a change.
+  #list: readonly Member[] | undefined;
   readonly #clock: () => number;
   readonly #formatter: EventFormatter;
   readonly #welcome: string;
@@ -74,6 +76,7 @@ export class Room implements CommandRoom {
       return member;
     }
     this.#members.add(member);
+    this.#list = undefined;
     this.#byNick.set(nickKey(member.nick), member);
     this.send(member, 'WELCOME', [member.nick], this.#welcome);
     this.#sendAll(this.#formatter.format('JOIN', [member.nick]), member);
@@ -111,7 +114,7 @@ export class Room implements CommandRoom {
     const now = this.#clock();
     member.lastActiveAt = now;
     const line = this.#formatter.formatBytes(now, 'MSG', member.nick, bytes, start, end);
-    this.#fanOut(line, this.#members, undefined, bytes, start, end);
+    this.#fanOut(line, (this.#list ??= [...this.#members]), undefined, bytes, start, end);
   }
 
   /** Sends `ERROR <code> :<message>` to `member` (e.g. `line-too-long` from the framer). */
@@ -127,6 +130,7 @@ export class Room implements CommandRoom {
     if (!member.present) return;
     member.markGone();
     this.#members.delete(member);
+    this.#list = undefined;
     this.#byNick.delete(nickKey(member.nick));
     if (!this.#closing) this.broadcast('QUIT', [member.nick], reason);
   }
@@ -175,7 +179,7 @@ export class Room implements CommandRoom {
     recipients?: readonly Member[],
   ): void {
     const line = this.#formatter.format(type, args, text);
-    this.#fanOut(line, recipients ?? this.#members, text);
+    this.#fanOut(line, recipients ?? (this.#list ??= [...this.#members]), text);
   }
 
   /**
@@ -184,14 +188,15 @@ export class Room implements CommandRoom {
    */
   #fanOut(
     line: Buffer,
-    recipients: Iterable<Member>,
+    recipients: readonly Member[],
     text: string | undefined,
     bytes?: Buffer,
     start = 0,
     end = 0,
   ): void {
     let words: ReadonlySet<string> | undefined;
-    for (const member of recipients) {
+    for (let i = 0; i < recipients.length; i++) {
+      const member = recipients[i] as Member;
       if (member.filter.size > 0) {
         words ??= wordsOf(text ?? (bytes as Buffer).toString('utf8', start, end));
         if (member.filter.blocks(words)) continue;

@@ -10,6 +10,7 @@ const SLAB_BYTES = 64 * 1024;
 /** Longer lines get a Buffer of their own rather than a slab's tail. */
 const MAX_ARENA_LINE = SLAB_BYTES / 8;
 const NEWLINE = Buffer.from('\n');
+const SHORT_COPY = 128;
 
 export class LineArena {
   #slab = Buffer.allocUnsafe(SLAB_BYTES);
@@ -26,21 +27,26 @@ export class LineArena {
   }
 
   /**
-   * `prefix` encoded, then `bytes[start, end)` as they are, then `\n`: a line whose text is
+   * `head`, `middle`, then `bytes[start, end)`, then `\n`, all bytes already: a line whose text is
    * already UTF-8 is copied, never decoded and encoded again.
    */
-  encodeWith(prefix: string, bytes: Buffer, start: number, end: number): Buffer {
-    const bound = 3 * prefix.length + (end - start) + 1;
-    if (bound > MAX_ARENA_LINE) {
-      return Buffer.concat([Buffer.from(prefix, 'utf8'), bytes.subarray(start, end), NEWLINE]);
+  join(head: Buffer, middle: Buffer, bytes: Buffer, start: number, end: number): Buffer {
+    const length = head.length + middle.length + (end - start) + 1;
+    if (length > MAX_ARENA_LINE) {
+      return Buffer.concat([head, middle, bytes.subarray(start, end), NEWLINE]);
     }
-    const first = this.#reserve(bound);
-    const textAt = first + this.#slab.write(prefix, first, 'utf8');
-    bytes.copy(this.#slab, textAt, start, end);
-    const last = textAt + (end - start);
-    this.#slab[last] = 0x0a;
-    this.#used = last + 1;
-    return this.#slab.subarray(first, this.#used);
+    const first = this.#reserve(length);
+    const slab = this.#slab;
+    slab.set(head, first);
+    slab.set(middle, first + head.length);
+    let at = first + head.length + middle.length;
+    // A chat line is short: a loop beats copy(), which makes a typed array per call.
+    if (end - start <= SHORT_COPY)
+      for (let i = start; i < end; i++) slab[at++] = bytes[i] as number;
+    else at += bytes.copy(slab, at, start, end);
+    slab[at++] = 0x0a;
+    this.#used = at;
+    return slab.subarray(first, at);
   }
 
   /** Where `bound` bytes fit: in this slab, or at the start of a fresh one. */

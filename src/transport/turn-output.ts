@@ -49,7 +49,7 @@ class TurnOutput {
     if (chunk === this.#last) return this.#lastStart;
     if (this.#used + chunk.length > TURN_BYTES) this.flush();
     const start = this.#used;
-    chunk.copy(this.buffer, start);
+    this.buffer.set(chunk, start); // not copy(): that makes a typed array per call
     this.#used = start + chunk.length;
     this.#last = chunk;
     this.#lastStart = start;

@@ -104,7 +104,9 @@ describe('turn output', () => {
     const table = new Int32Array([p.socket.fd, 0, 6, 0, p.socket.fd, 4, 6, 0]);
     expect(addon.fdSendRanges(buffer, 0, buffer.length, 2, table)).toBe(6);
     expect([table[3], table[7]]).toEqual([6, EBADF]);
-    expect(() => addon.fdSendRanges(buffer, 0, 6, 3, table)).toThrow('table must be an Int32Array of rows');
+    expect(() => addon.fdSendRanges(buffer, 0, 6, 3, table)).toThrow(
+      'table must be an Int32Array of rows',
+    );
     p.socket.end();
     expect((await p.received).toString()).toBe('hello\n');
   });

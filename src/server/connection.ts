@@ -73,10 +73,15 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
   send(line: Buffer): void {
     this.#channel.write(line); // a no-op once the channel is ending or closed
     if (this.#sendqCheck === undefined && this.#channel.queuedBytes > this.#sendqBytes) {
-      // Over the limit before this turn's flush says nothing yet: a burst bigger than the sendq
-      // is fine for a client that reads. Judge once the turn's writes have been attempted.
-      this.#sendqCheck = setImmediate(() => this.#checkSendq());
+      this.#scheduleSendqCheck();
     }
+  }
+
+  // Not inline in send(): a closure there would cost send() a context allocation on every call.
+  #scheduleSendqCheck(): void {
+    // Over the limit before this turn's flush says nothing yet: a burst bigger than the sendq
+    // is fine for a client that reads. Judge once the turn's writes have been attempted.
+    this.#sendqCheck = setImmediate(() => this.#checkSendq());
   }
 
   close(reason: string): void {

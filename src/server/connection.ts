@@ -36,6 +36,16 @@ function quitReason(error?: ChannelError): string {
   return `connection error: ${error.code ?? error.message}`;
 }
 
+// Connections sent something in this turn: each one's sendq is judged once, when the turn's
+// writes have been attempted (a burst bigger than the sendq is fine for a client that reads).
+let owing: Connection[] = [];
+
+function judgeSendqs(): void {
+  const connections = owing;
+  owing = [];
+  for (const connection of connections) connection.judgeSendq();
+}
+
 export class Connection implements Peer, ChannelHandlers, LineHandlers {
   readonly remoteAddress: string;
   readonly remotePort: number;
@@ -47,7 +57,7 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
   #maxLineBytes: number;
   #member: Member;
   #sendqBytes: number;
-  #sendqCheck: NodeJS.Immediate | undefined;
+  #owing = false; // in `owing`, to be judged after this turn
   #closeReason: string | undefined; // set when the server or the client (/quit) closed it
   #counters: ServerCounters;
   #onText = (line: string): void => this.#takeText(line);
@@ -70,18 +80,13 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
     this.#log.info(`connected as ${this.#member.nick}`);
   }
 
+  /** Per line: nothing but the write, so that a broadcast stays one cheap call per member. */
   send(line: Buffer): void {
     this.#channel.write(line); // a no-op once the channel is ending or closed
-    if (this.#sendqCheck === undefined && this.#channel.queuedBytes > this.#sendqBytes) {
-      this.#scheduleSendqCheck();
+    if (!this.#owing) {
+      this.#owing = true;
+      if (owing.push(this) === 1) setImmediate(judgeSendqs);
     }
-  }
-
-  // Not inline in send(): a closure there would cost send() a context allocation on every call.
-  #scheduleSendqCheck(): void {
-    // Over the limit before this turn's flush says nothing yet: a burst bigger than the sendq
-    // is fine for a client that reads. Judge once the turn's writes have been attempted.
-    this.#sendqCheck = setImmediate(() => this.#checkSendq());
   }
 
   close(reason: string): void {
@@ -125,10 +130,10 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
 
   /**
    * A client that does not read must not make the server hold its chat without bound: past the
-   * sendq it leaves, and what it was owed is dropped.
+   * sendq it leaves, and what it was owed is dropped. @internal
    */
-  #checkSendq(): void {
-    this.#sendqCheck = undefined;
+  judgeSendq(): void {
+    this.#owing = false;
     if (this.#channel.queuedBytes <= this.#sendqBytes || this.#closeReason !== undefined) return;
     this.#closeReason = SENDQ_EXCEEDED;
     this.#counters.sendqDrops++;
@@ -137,7 +142,6 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
   }
 
   onClose(error?: ChannelError): void {
-    clearImmediate(this.#sendqCheck);
     const reason = this.#closeReason ?? quitReason(error);
     this.#room.leave(this.#member, reason);
     this.#log.info(`disconnected ${this.#member.nick}: ${reason}`);

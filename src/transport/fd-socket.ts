@@ -104,6 +104,17 @@ export class FdSocket implements Channel, TurnWriter {
    * sendmsg per socket per turn, however many lines a broadcast produced.
    */
   write(chunk: Buffer): void {
+    // The hot case, kept small enough to be inlined into a broadcast: the line just placed in
+    // the turn buffer, right behind what this socket owes already.
+    const turn = turnOutput;
+    if (chunk === turn.last && this.#rangeEnd === turn.lastStart && this.#rangeStart >= 0) {
+      if (!this.#ending) this.#rangeEnd += chunk.length;
+      return;
+    }
+    this.#place(chunk);
+  }
+
+  #place(chunk: Buffer): void {
     if (this.#closed || this.#ending) return;
     if (!this.#queue.empty || chunk.length >= MAX_TURN_CHUNK) return this.#enqueue(chunk);
     const start = turnOutput.place(chunk); // may send the turn so far, if the buffer was full

@@ -34,8 +34,9 @@ export interface TurnWriter {
 class TurnOutput {
   readonly buffer = Buffer.allocUnsafeSlow(TURN_BYTES);
   #used = 0;
-  #last: Buffer | undefined; // the chunk copied last, and where
-  #lastStart = 0;
+  /** The chunk copied last, and where: a socket right behind it extends its range in place. */
+  last: Buffer | undefined;
+  lastStart = 0;
   #writers: TurnWriter[] = [];
   #sending: TurnWriter[] = []; // the writers of the table's rows
   #table = new Int32Array(4 * 256);
@@ -48,13 +49,13 @@ class TurnOutput {
    * broadcast hands the same Buffer to every recipient). The caller checked its size.
    */
   place(chunk: Buffer): number {
-    if (chunk === this.#last) return this.#lastStart;
+    if (chunk === this.last) return this.lastStart;
     if (this.#used + chunk.length > TURN_BYTES) this.flush();
     const start = this.#used;
     this.buffer.set(chunk, start); // not copy(): that makes a typed array per call
     this.#used = start + chunk.length;
-    this.#last = chunk;
-    this.#lastStart = start;
+    this.last = chunk;
+    this.lastStart = start;
     return start;
   }
 
@@ -96,7 +97,7 @@ class TurnOutput {
     }
     sending.length = 0;
     this.#used = 0;
-    this.#last = undefined;
+    this.last = undefined;
     for (const writer of writers) writer.turnEnded();
   }
 }

@@ -65,7 +65,8 @@ function randomInput(next: () => number, length: number): Buffer {
     const roll = next();
     let part: Buffer;
     if (roll < 0.7) part = PIECES[Math.floor(next() * PIECES.length)] as Buffer;
-    else if (roll < 0.9) part = Buffer.from(RAW_PIECES[Math.floor(next() * RAW_PIECES.length)]!);
+    else if (roll < 0.9)
+      part = Buffer.from(RAW_PIECES[Math.floor(next() * RAW_PIECES.length)] as number[]);
     else part = Buffer.alloc(Math.floor(next() * 150), 'x'); // runs that pass the limit
     parts.push(part);
     size += part.length;

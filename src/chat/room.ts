@@ -16,7 +16,7 @@ import { COMMANDS, runCommand } from './commands/command-table';
 import type { ChatEventType, CommandRoom, CommandTable } from './commands/context';
 import { Member } from './member';
 import type { Peer } from './peer';
-import { wordsOf } from './word-filter';
+import { isAscii, wordsOf } from './word-filter';
 
 /** Options for {@link Room}. */
 export interface RoomOptions {
@@ -183,8 +183,9 @@ export class Room implements CommandRoom {
   }
 
   /**
-   * Hands `line` to each recipient whose filters let its text through. The text is split into
-   * words once, and only if someone filters; given as bytes, it is decoded only then.
+   * Hands `line` to each recipient whose filters let its text through. The text is looked at
+   * once, and only if someone filters; given as bytes, it is decoded only then. ASCII text (the
+   * usual case) is searched for the filter words directly; other text is split into words once.
    */
   #fanOut(
     line: Buffer,
@@ -194,12 +195,21 @@ export class Room implements CommandRoom {
     start = 0,
     end = 0,
   ): void {
-    let words: ReadonlySet<string> | undefined;
+    let lower: string | undefined; // the text lower-cased, if it is ASCII
+    let words: ReadonlySet<string> | undefined; // its words, if it is not
     for (let i = 0; i < recipients.length; i++) {
       const member = recipients[i] as Member;
       if (member.filter.size > 0) {
-        words ??= wordsOf(text ?? (bytes as Buffer).toString('utf8', start, end));
-        if (member.filter.blocks(words)) continue;
+        if (lower === undefined && words === undefined) {
+          const t = text ?? (bytes as Buffer).toString('utf8', start, end);
+          if (isAscii(t)) lower = t.toLowerCase();
+          else words = wordsOf(t);
+        }
+        const blocked =
+          lower !== undefined
+            ? member.filter.blocksAscii(lower)
+            : member.filter.blocks(words as ReadonlySet<string>);
+        if (blocked) continue;
       }
       member.peer.send(line);
     }

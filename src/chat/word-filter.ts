@@ -25,6 +25,30 @@ export function normalizeFilterWord(word: string): string | undefined {
   return word.toLowerCase();
 }
 
+/** True for an ASCII letter, digit or `_`: what a word is made of in ASCII text. */
+function isAsciiWordChar(c: number): boolean {
+  return (
+    (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0x41 && c <= 0x5a)
+  );
+}
+
+/** True if `word` is one of the words of `lower`, a lower-cased ASCII text (no split needed). */
+function isWordOfAscii(lower: string, word: string): boolean {
+  for (let at = lower.indexOf(word); at !== -1; at = lower.indexOf(word, at + 1)) {
+    const end = at + word.length;
+    const before = at > 0 && isAsciiWordChar(lower.charCodeAt(at - 1));
+    const after = end < lower.length && isAsciiWordChar(lower.charCodeAt(end));
+    if (!before && !after) return true;
+  }
+  return false;
+}
+
+/** True if every character of `text` is ASCII. */
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** The per-member filter list. */
 export class WordFilter {
   readonly #words = new Set<string>();
@@ -52,6 +76,15 @@ export class WordFilter {
   /** Removes a normalized word; false if it was not there. */
   remove(word: string): boolean {
     return this.#words.delete(word);
+  }
+
+  /**
+   * `blocks(wordsOf(text))` for an ASCII `text` given lower-cased, without splitting it into
+   * words: a few `indexOf` calls instead of a regex and a Set per message.
+   */
+  blocksAscii(lower: string): boolean {
+    for (const w of this.#words) if (isWordOfAscii(lower, w)) return true;
+    return false;
   }
 
   /** True if any filter word is among `words` (see {@link wordsOf}). */

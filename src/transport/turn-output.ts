@@ -38,7 +38,7 @@ class TurnOutput {
   last: Buffer | undefined;
   lastStart = 0;
   #writers: TurnWriter[] = [];
-  #sending: TurnWriter[] = []; // the writers of the table's rows
+  #sending: (TurnWriter | undefined)[] = []; // the writers of the table's rows
   #table = new Int32Array(4 * 256);
   #scheduled = false;
   // Made once: a closure made in enlist() would cost it a context allocation on every call.
@@ -94,8 +94,8 @@ class TurnOutput {
       const start = table[4 * r + 1] as number;
       const end = start + (table[4 * r + 2] as number);
       (sending[r] as TurnWriter).afterSend(table[4 * r + 3] as number, this.buffer, start, end);
+      sending[r] = undefined; // kept at its length: truncating an array is a runtime call
     }
-    sending.length = 0;
     this.#used = 0;
     this.last = undefined;
     for (const writer of writers) writer.turnEnded();

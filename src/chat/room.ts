@@ -16,7 +16,17 @@ import { COMMANDS, runCommand } from './commands/command-table';
 import type { ChatEventType, CommandRoom, CommandTable } from './commands/context';
 import { Member } from './member';
 import type { Peer } from './peer';
-import { isAscii, wordsOf } from './word-filter';
+import { isAscii, wordsOf, type WordFilter } from './word-filter';
+
+/** Recipients as parallel arrays: a broadcast touches two arrays, not each Member. */
+interface Audience {
+  readonly peers: readonly Peer[];
+  readonly filters: readonly WordFilter[];
+}
+
+function audienceOf(members: readonly Member[]): Audience {
+  return { peers: members.map((m) => m.peer), filters: members.map((m) => m.filter) };
+}
 
 /** Options for {@link Room}. */
 export interface RoomOptions {
@@ -42,8 +52,8 @@ export class Room implements CommandRoom {
   // Insertion order is join order, which USERS reports.
   readonly #members = new Set<Member>();
   readonly #byNick = new Map<string, Member>();
-  // The members as an array, for broadcasts (faster to walk than the Set); rebuilt after a change.
-  #list: readonly Member[] | undefined;
+  // Everyone, as arrays for broadcasts (faster to walk than the Set); rebuilt after a change.
+  #everyone: Audience | undefined;
   readonly #clock: () => number;
   readonly #formatter: EventFormatter;
   readonly #welcome: string;
@@ -76,7 +86,7 @@ export class Room implements CommandRoom {
       return member;
     }
     this.#members.add(member);
-    this.#list = undefined;
+    this.#everyone = undefined;
     this.#byNick.set(nickKey(member.nick), member);
     this.send(member, 'WELCOME', [member.nick], this.#welcome);
     this.#sendAll(this.#formatter.format('JOIN', [member.nick]), member);
@@ -114,7 +124,7 @@ export class Room implements CommandRoom {
     const now = this.#clock();
     member.lastActiveAt = now;
     const line = this.#formatter.formatBytes(now, 'MSG', member.nick, bytes, start, end);
-    this.#fanOut(line, (this.#list ??= [...this.#members]), undefined, bytes, start, end);
+    this.#fanOut(line, this.#audience(), undefined, bytes, start, end);
   }
 
   /** Sends `ERROR <code> :<message>` to `member` (e.g. `line-too-long` from the framer). */
@@ -130,7 +140,7 @@ export class Room implements CommandRoom {
     if (!member.present) return;
     member.markGone();
     this.#members.delete(member);
-    this.#list = undefined;
+    this.#everyone = undefined;
     this.#byNick.delete(nickKey(member.nick));
     if (!this.#closing) this.broadcast('QUIT', [member.nick], reason);
   }
@@ -179,7 +189,7 @@ export class Room implements CommandRoom {
     recipients?: readonly Member[],
   ): void {
     const line = this.#formatter.format(type, args, text);
-    this.#fanOut(line, recipients ?? (this.#list ??= [...this.#members]), text);
+    this.#fanOut(line, recipients ? audienceOf(recipients) : this.#audience(), text);
   }
 
   /**
@@ -189,7 +199,7 @@ export class Room implements CommandRoom {
    */
   #fanOut(
     line: Buffer,
-    recipients: readonly Member[],
+    audience: Audience,
     text: string | undefined,
     bytes?: Buffer,
     start = 0,
@@ -197,9 +207,10 @@ export class Room implements CommandRoom {
   ): void {
     let lower: string | undefined; // the text lower-cased, if it is ASCII
     let words: ReadonlySet<string> | undefined; // its words, if it is not
-    for (let i = 0; i < recipients.length; i++) {
-      const member = recipients[i] as Member;
-      if (member.filter.size > 0) {
+    const { peers, filters } = audience;
+    for (let i = 0; i < peers.length; i++) {
+      const filter = filters[i] as WordFilter;
+      if (filter.size > 0) {
         if (lower === undefined && words === undefined) {
           const t = text ?? (bytes as Buffer).toString('utf8', start, end);
           if (isAscii(t)) lower = t.toLowerCase();
@@ -207,12 +218,16 @@ export class Room implements CommandRoom {
         }
         const blocked =
           lower !== undefined
-            ? member.filter.blocksAscii(lower)
-            : member.filter.blocks(words as ReadonlySet<string>);
+            ? filter.blocksAscii(lower)
+            : filter.blocks(words as ReadonlySet<string>);
         if (blocked) continue;
       }
-      member.peer.send(line);
+      (peers[i] as Peer).send(line);
     }
+  }
+
+  #audience(): Audience {
+    return (this.#everyone ??= audienceOf([...this.#members]));
   }
 
   /** {@inheritDoc CommandRoom.rename} */
@@ -224,7 +239,8 @@ export class Room implements CommandRoom {
 
   /** Sends one encoded line to every member but `except`. */
   #sendAll(line: Buffer, except?: Member): void {
-    for (const member of this.#members) if (member !== except) member.peer.send(line);
+    const skip = except?.peer;
+    for (const peer of this.#audience().peers) if (peer !== skip) peer.send(line);
   }
 
   /** The next `guest-N` nobody uses; N only grows, so a name is not handed out twice. */

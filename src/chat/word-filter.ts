@@ -52,10 +52,11 @@ export function isAscii(text: string): boolean {
 /** The per-member filter list. */
 export class WordFilter {
   readonly #words = new Set<string>();
+  #size = 0; // the Set's size, one load nearer: broadcasts read it for every recipient
 
   /** Number of filter words. */
   get size(): number {
-    return this.#words.size;
+    return this.#size;
   }
 
   /** Filter words in the order they were added, lower-cased. */
@@ -71,11 +72,14 @@ export class WordFilter {
   /** Adds a normalized word (see {@link normalizeFilterWord}). */
   add(word: string): void {
     this.#words.add(word);
+    this.#size = this.#words.size;
   }
 
   /** Removes a normalized word; false if it was not there. */
   remove(word: string): boolean {
-    return this.#words.delete(word);
+    const removed = this.#words.delete(word);
+    this.#size = this.#words.size;
+    return removed;
   }
 
   /**

@@ -175,12 +175,20 @@ export class FdSocket implements Channel, TurnWriter {
   }
 
   /** @internal TurnWriter */
-  afterSend(result: number, buffer: Buffer, start: number, end: number): void {
+  afterSend(result: number, buffer: Buffer, start: number, end: number): boolean {
     this.#rangeStart = -1;
-    if (this.#closed) return;
-    if (result < 0 && result !== EAGAIN) return this.#fail(result, 'write');
+    if (result === end - start && !this.#ending && this.#handlers.onDrain === undefined) {
+      this.#enlisted = false; // all taken, interest unchanged, nobody to tell: the usual case
+      return false;
+    }
+    if (this.#closed) return true;
+    if (result < 0 && result !== EAGAIN) {
+      this.#fail(result, 'write');
+      return true;
+    }
     const written = Math.max(result, 0);
     if (start + written < end) this.#queue.push(copyOf(buffer, start + written, end));
+    return true;
   }
 
   /** @internal TurnWriter */

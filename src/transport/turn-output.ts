@@ -25,8 +25,11 @@ export interface TurnWriter {
   readonly rangeEnd: number;
   /** Write the socket's own queue (it did not get one contiguous range this turn). */
   flushQueued(): void;
-  /** `result` is bytes written or -errno, of `buffer[start, end)`; keep what is left. */
-  afterSend(result: number, buffer: Buffer, start: number, end: number): void;
+  /**
+   * `result` is bytes written or -errno, of `buffer[start, end)`; keep what is left. Returns
+   * whether turnEnded must follow (not for a socket that took it all and has nothing to say).
+   */
+  afterSend(result: number, buffer: Buffer, start: number, end: number): boolean;
   /** The turn buffer is free again: callbacks (drain, close) may run now. */
   turnEnded(): void;
 }
@@ -39,6 +42,7 @@ class TurnOutput {
   lastStart = 0;
   #writers: TurnWriter[] = [];
   #sending: (TurnWriter | undefined)[] = []; // the writers of the table's rows
+  #later: (TurnWriter | undefined)[] = []; // the writers owed a turnEnded()
   #table = new Int32Array(4 * 256);
   #scheduled = false;
   // Made once: a closure made in enlist() would cost it a context allocation on every call.
@@ -76,10 +80,13 @@ class TurnOutput {
     if (this.#table.length < 4 * writers.length) this.#table = new Int32Array(8 * writers.length);
     const table = this.#table;
     const sending = this.#sending;
+    const later = this.#later;
     let rows = 0;
+    let owed = 0;
     for (const writer of writers) {
       if (writer.rangeStart < 0) {
         writer.flushQueued();
+        later[owed++] = writer;
       } else {
         table[4 * rows] = writer.fd;
         table[4 * rows + 1] = writer.rangeStart;
@@ -93,12 +100,18 @@ class TurnOutput {
     for (let r = 0; r < rows; r++) {
       const start = table[4 * r + 1] as number;
       const end = start + (table[4 * r + 2] as number);
-      (sending[r] as TurnWriter).afterSend(table[4 * r + 3] as number, this.buffer, start, end);
+      const writer = sending[r] as TurnWriter;
+      if (writer.afterSend(table[4 * r + 3] as number, this.buffer, start, end)) {
+        later[owed++] = writer;
+      }
       sending[r] = undefined; // kept at its length: truncating an array is a runtime call
     }
     this.#used = 0;
     this.last = undefined;
-    for (const writer of writers) writer.turnEnded();
+    for (let i = 0; i < owed; i++) {
+      (later[i] as TurnWriter).turnEnded();
+      later[i] = undefined;
+    }
   }
 }
 

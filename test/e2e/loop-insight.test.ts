@@ -18,11 +18,15 @@ test('--trace-loop logs each wait; shutdown prints the counters', async () => {
   const bob = await ChatClient.connect(server.port);
   await alice.send('hello');
   expect((await bob.next('MSG')).text).toBe('hello');
+  // The listener and two clients were watched, and some wait found one of them ready (its log
+  // line is written after the turn, and reaches us through a pipe: wait for it).
+  const busy = (line: string): boolean => {
+    const m = WAIT_LINE.exec(line);
+    return m !== null && Number(m[1]) === 3 && Number(m[2]) > 0;
+  };
+  await eventually(() => (server.messages.some(busy) ? true : undefined));
   const waits = server.messages.filter((m) => m.startsWith('wait '));
   for (const line of waits) expect(line).toMatch(WAIT_LINE);
-  // The listener and two clients were watched, and some wait found one of them ready.
-  const parsed = waits.map((line) => (WAIT_LINE.exec(line) as RegExpExecArray).map(Number));
-  expect(parsed.some(([, fds, ready]) => fds === 3 && (ready as number) > 0)).toBe(true);
 
   server.child.kill('SIGTERM');
   expect(await server.exited).toEqual({ code: 0, signal: null });

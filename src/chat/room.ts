@@ -16,16 +16,25 @@ import { COMMANDS, runCommand } from './commands/command-table';
 import type { ChatEventType, CommandRoom, CommandTable } from './commands/context';
 import { Member } from './member';
 import type { Peer } from './peer';
-import { isAscii, wordsOf, type WordFilter } from './word-filter';
+import { isAscii, WordFilter, wordsOf } from './word-filter';
 
 /** Recipients as parallel arrays: a broadcast touches two arrays, not each Member. */
 interface Audience {
   readonly peers: readonly Peer[];
   readonly filters: readonly WordFilter[];
+  /** Whether any of them filters, as of `WordFilter.changes === version`. */
+  readonly anyFilter: boolean;
+  readonly version: number;
 }
 
 function audienceOf(members: readonly Member[]): Audience {
-  return { peers: members.map((m) => m.peer), filters: members.map((m) => m.filter) };
+  const filters = members.map((m) => m.filter);
+  return {
+    peers: members.map((m) => m.peer),
+    filters,
+    anyFilter: filters.some((f) => f.size > 0),
+    version: WordFilter.changes,
+  };
 }
 
 /** Options for {@link Room}. */
@@ -205,9 +214,13 @@ export class Room implements CommandRoom {
     start = 0,
     end = 0,
   ): void {
+    const { peers, filters } = audience;
+    if (!audience.anyFilter) {
+      for (let i = 0; i < peers.length; i++) (peers[i] as Peer).send(line);
+      return;
+    }
     let lower: string | undefined; // the text lower-cased, if it is ASCII
     let words: ReadonlySet<string> | undefined; // its words, if it is not
-    const { peers, filters } = audience;
     for (let i = 0; i < peers.length; i++) {
       const filter = filters[i] as WordFilter;
       if (filter.size > 0) {
@@ -227,7 +240,9 @@ export class Room implements CommandRoom {
   }
 
   #audience(): Audience {
-    return (this.#everyone ??= audienceOf([...this.#members]));
+    const everyone = this.#everyone;
+    if (everyone !== undefined && everyone.version === WordFilter.changes) return everyone;
+    return (this.#everyone = audienceOf([...this.#members]));
   }
 
   /** {@inheritDoc CommandRoom.rename} */

@@ -51,8 +51,17 @@ export function isAscii(text: string): boolean {
 
 /** The per-member filter list. */
 export class WordFilter {
+  static #changes = 0;
   readonly #words = new Set<string>();
   #size = 0; // the Set's size, one load nearer: broadcasts read it for every recipient
+
+  /**
+   * Counts every change to any filter in the process: a room that caches who filters (so that a
+   * broadcast nobody filters skips the per-recipient check) knows when to look again.
+   */
+  static get changes(): number {
+    return WordFilter.#changes;
+  }
 
   /** Number of filter words. */
   get size(): number {
@@ -73,12 +82,14 @@ export class WordFilter {
   add(word: string): void {
     this.#words.add(word);
     this.#size = this.#words.size;
+    WordFilter.#changes++;
   }
 
   /** Removes a normalized word; false if it was not there. */
   remove(word: string): boolean {
     const removed = this.#words.delete(word);
     this.#size = this.#words.size;
+    WordFilter.#changes++;
     return removed;
   }
 

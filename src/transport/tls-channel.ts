@@ -44,6 +44,23 @@ function flushPendingChannels(): void {
   for (const channel of channels) channel.flushPending();
 }
 
+/**
+ * `chunks` as one Buffer of `bytes` bytes. A broadcast burst is a run of lines that lie back to
+ * back in one LineArena slab, which is never reused: then a view of the run does, without a copy.
+ */
+function joined(chunks: readonly Buffer[], bytes: number): Buffer {
+  const first = chunks[0] as Buffer;
+  if (chunks.length === 1) return first;
+  const memory = first.buffer;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < chunks.length; i++) {
+    const chunk = chunks[i] as Buffer;
+    if (chunk.byteOffset !== end || chunk.buffer !== memory) return Buffer.concat(chunks, bytes);
+    end += chunk.length;
+  }
+  return Buffer.from(memory, first.byteOffset, bytes);
+}
+
 export class TlsChannel implements Channel {
   readonly remote: SocketAddress;
   readonly secure = true;
@@ -132,10 +149,11 @@ export class TlsChannel implements Channel {
   flushPending(): void {
     const chunks = this.#pending;
     if (chunks.length === 0) return;
+    const bytes = this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
     if (this.#tls.writableEnded || this.#tls.destroyed) return;
-    this.#tls.write(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks));
+    this.#tls.write(joined(chunks, bytes));
   }
 
   setReading(reading: boolean): void {

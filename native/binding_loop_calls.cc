@@ -114,8 +114,12 @@ Napi::Value Loop::Frame(const Napi::CallbackInfo &info) {
   if (!CheckOpen(info.Env()) || !ArgInt(info, 0, "fd", &fd) ||
       !ArgInt(info, 1, "maxLine", &max_line))
     return info.Env().Undefined();
+  // A turn's batch must hold an unfinished line, the read behind it and the
+  // lines that read completes: past that, JavaScript frames (-EMSGSIZE).
   int err = batch_.bytes == nullptr ? -ENOTSUP
-                                    : sc_reader_frame(&reader_, fd, max_line);
+            : max_line > (batch_.bytes_capacity - SC_READER_READ_MAX) / 2
+                ? -EMSGSIZE
+                : sc_reader_frame(&reader_, fd, max_line);
   return Napi::Number::New(info.Env(), err);
 }
 

@@ -100,6 +100,19 @@ static int end_line(const sc_lines_t *lines, const uint8_t *buf, int start,
   return 1;
 }
 
+/* The unfinished line is too long: one record, then skip to its `\n`. */
+static void give_up(sc_lines_t *lines, sc_line_t *out) {
+  lines->length = 0;
+  lines->discarding = 1;
+  out->kind = SC_LINE_TOO_LONG, out->offset = 0, out->length = 0;
+}
+
+static int reserve(sc_lines_t *lines) {
+  if (lines->partial == NULL)
+    lines->partial = malloc((size_t) lines->max + 1);
+  return lines->partial == NULL ? -ENOMEM : 0;
+}
+
 /* Keep the unfinished tail buf[start, length), or give up on it. */
 static int keep_tail(sc_lines_t *lines, const uint8_t *buf, int start,
                      int length, sc_line_t *out) {
@@ -108,18 +121,31 @@ static int keep_tail(sc_lines_t *lines, const uint8_t *buf, int start,
   lines->length = 0;
   /* One byte of slack: a line of exactly max may still get its `\r`. */
   if (tail > lines->max + 1) {
-    lines->discarding = 1;
-    out->kind = SC_LINE_TOO_LONG, out->offset = 0, out->length = 0;
+    give_up(lines, out);
     return 1;
   }
   if (tail > 0) {
-    if (lines->partial == NULL)
-      lines->partial = malloc((size_t) lines->max + 1);
-    if (lines->partial == NULL)
+    if (reserve(lines) < 0)
       return -ENOMEM;
     memmove(lines->partial, buf + start, (size_t) tail);
     lines->length = tail;
   }
+  return 0;
+}
+
+int sc_lines_extend(sc_lines_t *lines, const uint8_t *bytes, int length,
+                    int tag, sc_line_t *out) {
+  if (lines->discarding)
+    return 0;
+  if (lines->length + length > lines->max + 1) {
+    give_up(lines, out);
+    out->tag = tag;
+    return 1;
+  }
+  if (reserve(lines) < 0)
+    return -ENOMEM;
+  memcpy(lines->partial + lines->length, bytes, (size_t) length);
+  lines->length += length;
   return 0;
 }
 

@@ -63,6 +63,13 @@ int sc_lines_scan(sc_lines_t *lines, const uint8_t *buf, int length, int tag,
  * plus one overlong unfinished tail. */
 #define SC_LINES_MAX_FOUND(length) ((length) / 2 + 2)
 
+/* The unfinished line grows by bytes[0, length), which hold no `\n`: kept,
+ * or found too long (one SC_LINE_TOO_LONG in *out, tagged `tag`), without
+ * the copy and rescan sc_lines_scan would make of what is held. Returns the
+ * number of lines (0 or 1), or -ENOMEM. */
+int sc_lines_extend(sc_lines_t *lines, const uint8_t *bytes, int length,
+                    int tag, sc_line_t *out);
+
 /* SC_LINE_CLEAN or SC_LINE_DIRTY for bytes [0, length). */
 int sc_lines_classify(const uint8_t *bytes, int length);
 

@@ -8,7 +8,7 @@
 #include "fdio.h"
 
 /* One read per ready fd per turn, as in FdSocket: turns stay fair. */
-#define READ_MAX (64 * 1024)
+#define READ_MAX SC_READER_READ_MAX
 /* A read smaller than this is not worth a syscall: leave it to next turn. */
 #define READ_MIN 4096
 
@@ -106,7 +106,9 @@ static int read_one(sc_reader_t *reader, int fd, sc_lines_t *lines,
     want = READ_MAX;
   if (want < READ_MIN)
     return -ENOBUFS;
-  sc_lines_copy_held(lines, dst);
+  /* Read behind room for the unfinished line, which is copied there only if
+   * the read ends it: a long line arriving in small reads is not copied and
+   * scanned again with every read. */
   n = (int) sc_fd_read(fd, dst + held, (size_t) want);
   if (n == -EAGAIN)
     return 0;
@@ -115,6 +117,16 @@ static int read_one(sc_reader_t *reader, int fd, sc_lines_t *lines,
     return 0;
   }
   reader->bytes_in += n;
+  if (held > 0 && memchr(dst + held, '\n', (size_t) n) == NULL) {
+    n = sc_lines_extend(lines, dst + held, n, fd,
+                        batch->records + turn->records_used);
+    if (n < 0)
+      add_record(turn, fd, SC_RECORD_ERROR, n);
+    else
+      turn->records_used += n;
+    return 0;
+  }
+  sc_lines_copy_held(lines, dst);
   /* The scanned bytes stay in the batch: the lines point into them. */
   scanned = held + n;
   n = sc_lines_scan(lines, dst, scanned, fd, turn->bytes_used,

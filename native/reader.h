@@ -21,6 +21,9 @@ extern "C" {
  * (its length is the negated errno). */
 enum { SC_RECORD_EOF = 4, SC_RECORD_ERROR = 5 };
 
+/* One read per ready fd per turn, of at most this many bytes. */
+#define SC_READER_READ_MAX (64 * 1024)
+
 typedef struct sc_batch_s {
   uint8_t *bytes; /* line bytes; records point into it */
   int bytes_capacity;

@@ -9,7 +9,7 @@
 import { EventEmitter } from 'node:events';
 
 import { addon, type NativeLoop } from '../native/addon';
-import { errnoError } from '../native/errno';
+import { EMSGSIZE, errnoError } from '../native/errno';
 import { LineBatch, type LineSink } from './line-batch';
 import { loopStats, STAT_BLOCKED_US, STAT_READY, STAT_SLOTS, STAT_WATCHED } from './stats';
 import type { LoopStats, WaitTrace } from './stats';
@@ -78,10 +78,11 @@ export class FdWatcher {
    * Read and split this fd's input natively from now on: each wait that finds it readable reads
    * it before JavaScript runs, and its lines reach `sink` in the turn's one batch; `handler` then
    * only ever sees WRITABLE. Reading still follows `start()`: no READABLE interest, no reads.
+   * False, and nothing changed, when lines this long do not fit the native batch.
    */
-  frame(maxLineBytes: number, sink: LineSink): void {
+  frame(maxLineBytes: number, sink: LineSink): boolean {
     if (this.#closed) throw new Error(`fd ${this.fd}: watcher is closed`);
-    this.#loop._frame(this, maxLineBytes, sink);
+    return this.#loop._frame(this, maxLineBytes, sink);
   }
 
   /**
@@ -203,10 +204,12 @@ export class EventLoop extends EventEmitter {
   }
 
   /** @internal See FdWatcher.frame. */
-  _frame(watcher: FdWatcher, maxLineBytes: number, sink: LineSink): void {
+  _frame(watcher: FdWatcher, maxLineBytes: number, sink: LineSink): boolean {
     const ret = this.#native.frame(watcher.fd, maxLineBytes);
+    if (ret === EMSGSIZE) return false;
     if (ret < 0) throw errnoError(ret, 'frame');
     this.#sinks[watcher.fd] = sink;
+    return true;
   }
 
   /** @internal Drop a closed watcher, and its events and lines in the current batch. */

@@ -70,8 +70,9 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
     this.#counters = options.counters ?? new ServerCounters();
     this.#channel = open(this);
     // Nothing is read before the next loop turn, so the framing can be chosen now.
-    if (this.#channel.readLines !== undefined) this.#channel.readLines(this.#maxLineBytes, this);
-    else this.#reader = new LineReader({ maxLineBytes: this.#maxLineBytes });
+    if (this.#channel.readLines?.(this.#maxLineBytes, this) !== true) {
+      this.#reader = new LineReader({ maxLineBytes: this.#maxLineBytes });
+    }
     this.remoteAddress = this.#channel.remote.address;
     this.remotePort = this.#channel.remote.port;
     this.secure = this.#channel.secure;

@@ -42,9 +42,10 @@ export interface Channel {
   write(chunk: Buffer): void;
   /**
    * Optional: frame lines in the transport, by the rules of `LineReader`, and hand them to
-   * `handlers` instead of bytes to onData. Transports without it carry bytes; the caller frames.
+   * `handlers` instead of bytes to onData. Transports without it carry bytes, and so does one
+   * that returns false (it cannot frame lines this long); the caller frames them.
    */
-  readLines?(maxLineBytes: number, handlers: LineHandlers): void;
+  readLines?(maxLineBytes: number, handlers: LineHandlers): boolean;
   /** Stop or resume reading: backpressure from the consumer of onData. */
   setReading(reading: boolean): void;
   /** Flush, then close gracefully. */

@@ -79,8 +79,9 @@ export class FdSocket implements Channel, TurnWriter {
   /**
    * Let the loop read and split this socket's input natively (the raw-fd fast path): lines reach
    * `handlers` instead of bytes reaching onData. EOF and errors still end as onEnd and onClose.
+   * False when lines this long do not fit the loop's batch: then bytes it is.
    */
-  readLines(maxLineBytes: number, handlers: LineHandlers): void {
+  readLines(maxLineBytes: number, handlers: LineHandlers): boolean {
     const sink: LineSink = {
       onLine: (bytes, start, end, clean) => {
         if (!this.#ending) handlers.onLine(bytes, start, end, clean);
@@ -91,7 +92,7 @@ export class FdSocket implements Channel, TurnWriter {
       onEof: () => this.#onEof(),
       onReadError: (errno) => this.#fail(errno, 'read'),
     };
-    this.#watcher.frame(maxLineBytes, sink);
+    return this.#watcher.frame(maxLineBytes, sink);
   }
 
   get closed(): boolean {

@@ -14,6 +14,13 @@ import { eventually } from '../helpers/teardown';
 
 type Item = string; // a line, '!too-long', or '!eof'
 
+const noSink: LineSink = {
+  onLine: () => undefined,
+  onLineTooLong: () => undefined,
+  onEof: () => undefined,
+  onReadError: () => undefined,
+};
+
 /** A deterministic PRNG (mulberry32), so a failure names its seed. */
 function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -227,6 +234,17 @@ describe('native framing rules', () => {
     expect(framed.items).toEqual(['!line-too-long']);
     await sendApart(framed, [Buffer.from('more'), Buffer.from('\nnext\n')]);
     expect(framed.items).toEqual(['!line-too-long', 'next']);
+  });
+
+  test('a long line in many small reads; lines longer than the batch holds are refused', async () => {
+    const framed = await framedPair(createLoop(), 4096);
+    const line = 'z'.repeat(4000);
+    await sendApart(
+      framed,
+      [...Buffer.from(`${line}\nok\n`)].map((b) => Buffer.from([b])),
+    );
+    expect(framed.items).toEqual([line, 'ok']);
+    expect(framed.watcher.frame(1 << 20, { ...noSink })).toBe(false);
   });
 
   test('EOF mid-line drops the unfinished line and is reported', async () => {

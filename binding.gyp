@@ -8,9 +8,12 @@
         "native/backend_poll.c",
         "native/fdio.c",
         "native/park.c",
+        "native/lines.c",
+        "native/reader.c",
         "native/binding.cc",
         "native/binding_fd.cc",
-        "native/binding_loop.cc"
+        "native/binding_loop.cc",
+        "native/binding_loop_calls.cc"
       ],
       "conditions": [
         [

@@ -130,6 +130,34 @@ Napi::Value Writev(const Napi::CallbackInfo &info) {
                            sc_fd_writev(fd, iov.data(), static_cast<int>(count)));
 }
 
+// sendRanges(buffer, table: Int32Array, rows) -> bytes written in total;
+// see sc_fd_send_ranges. Rows whose range does not fit get -EINVAL.
+Napi::Value SendRanges(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  uint8_t *data;
+  size_t length;
+  int rows;
+
+  if (!ArgByteRange(info, 0, &data, &length) || !ArgInt(info, 3, "rows", &rows))
+    return env.Undefined();
+  if (!info[4].IsTypedArray() ||
+      info[4].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      rows < 0 || static_cast<size_t>(rows) * 4 >
+                      info[4].As<Napi::Int32Array>().ElementLength()) {
+    Napi::TypeError::New(env, "table must be an Int32Array of rows")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  int32_t *table = info[4].As<Napi::Int32Array>().Data();
+  for (int i = 0; i < rows; i++) {
+    int32_t *row = table + 4 * i;
+    if (row[1] < 0 || row[2] < 0 ||
+        static_cast<size_t>(row[1]) + static_cast<size_t>(row[2]) > length)
+      row[0] = -1, row[2] = 0; // send(-1) fails with EBADF, not out of bounds
+  }
+  return Napi::Number::New(env, sc_fd_send_ranges(data, table, rows));
+}
+
 // Calls of the form f(fd, a, b) -> int, checked and returned as a number.
 template <int (*F)(int, int, int)>
 Napi::Value FdIntInt(const Napi::CallbackInfo &info) {
@@ -167,6 +195,8 @@ Napi::Object InitFd(Napi::Env env, Napi::Object exports) {
   exports.Set("fdWrite", Napi::Function::New<FdBytes<const void *, sc_fd_write>>(
                              env, "fdWrite"));
   exports.Set("fdWritev", Napi::Function::New<Writev>(env, "fdWritev"));
+  exports.Set("fdSendRanges",
+              Napi::Function::New<SendRanges>(env, "fdSendRanges"));
   exports.Set("fdShutdown",
               Napi::Function::New<FdIntInt<Shutdown>>(env, "fdShutdown"));
   exports.Set("fdClose", Napi::Function::New<FdIntInt<Close>>(env, "fdClose"));

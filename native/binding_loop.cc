@@ -2,12 +2,12 @@
 // loop (park.h). JavaScript owns the batch storage, an Int32Array of
 // [fd, events] pairs that the wait fills in place, and receives the count of
 // each batch in one call: one crossing per loop turn, however many fds.
+// Fds framed natively (reader.h) are read before that call, and their lines
+// travel in the same crossing, in a second batch JavaScript also owns.
 #include <cerrno>
 #include <cstdlib>
 
-#include "binding.h"
-#include "loop.h"
-#include "park.h"
+#include "binding_loop.h"
 
 namespace sc {
 namespace {
@@ -18,36 +18,8 @@ uv_loop_t *UvLoopOf(Napi::Env env) {
   return loop;
 }
 
-class Loop : public Napi::ObjectWrap<Loop> {
- public:
-  static Napi::Function Define(Napi::Env env);
-  explicit Loop(const Napi::CallbackInfo &info);
-  ~Loop() override;
+}  // namespace
 
- private:
-  Napi::Value Set(const Napi::CallbackInfo &info);
-  Napi::Value Get(const Napi::CallbackInfo &info);
-  Napi::Value Poll(const Napi::CallbackInfo &info);
-  Napi::Value Start(const Napi::CallbackInfo &info);
-  Napi::Value Stop(const Napi::CallbackInfo &info);
-  Napi::Value Close(const Napi::CallbackInfo &info);
-  Napi::Value Backend(const Napi::CallbackInfo &info);
-  Napi::Value MaxFds(const Napi::CallbackInfo &info);
-  Napi::Value Count(const Napi::CallbackInfo &info);
-  Napi::Value Active(const Napi::CallbackInfo &info);
-
-  bool CheckOpen(Napi::Env env);
-  void Release();
-  static void OnReady(sc_park_t *park, const sc_event_t *events, int count);
-  static void OnClosed(sc_park_t *park);
-
-  sc_loop_t *loop_ = nullptr;
-  sc_park_t *park_ = nullptr; // freed by OnClosed, once libuv lets go of it
-  bool referenced_ = false;   // a self-reference while started
-  Napi::Reference<Napi::Int32Array> events_;
-  Napi::FunctionReference on_ready_;
-  Napi::AsyncContext context_;
-};
 
 Napi::Function Loop::Define(Napi::Env env) {
   return DefineClass(env, "Loop",
@@ -62,15 +34,22 @@ Napi::Function Loop::Define(Napi::Env env) {
                          InstanceAccessor<&Loop::MaxFds>("maxFds"),
                          InstanceAccessor<&Loop::Count>("count"),
                          InstanceAccessor<&Loop::Active>("active"),
+                         InstanceMethod<&Loop::Frame>("frame"),
+                         InstanceMethod<&Loop::Trace>("trace"),
+                         InstanceAccessor<&Loop::Records>("records"),
                      });
 }
 
 // new Loop(backend: string, maxFds: number, events: Int32Array,
-//          onReady: (count: number) => void)
+//          onReady: (count: number, records: number) => void,
+//          storage?: { lines: Uint8Array, records: Int32Array,
+//                      stats: Float64Array })
 Loop::Loop(const Napi::CallbackInfo &info)
     : Napi::ObjectWrap<Loop>(info), context_(info.Env(), "selectchat.Loop") {
   Napi::Env env = info.Env();
   int max_fds;
+
+  sc_reader_init(&reader_);
 
   if (!info[0].IsString()) {
     Napi::TypeError::New(env, "backend must be a string")
@@ -91,6 +70,8 @@ Loop::Loop(const Napi::CallbackInfo &info)
         .ThrowAsJavaScriptException();
     return;
   }
+  if (!info[4].IsUndefined() && !TakeStorage(env, info[4]))
+    return;
 
   std::string backend = info[0].As<Napi::String>().Utf8Value();
   int err = sc_loop_create(&loop_, backend.c_str(), max_fds);
@@ -116,16 +97,71 @@ Loop::Loop(const Napi::CallbackInfo &info)
     return;
   }
   park_->data = this;
+  park_->stats = stats_.IsEmpty() ? nullptr : stats_.Value().Data();
   events_ = Napi::Persistent(events);
   on_ready_ = Napi::Persistent(info[3].As<Napi::Function>());
 }
 
 Loop::~Loop() { Release(); }
 
+template <typename T>
+static bool TypedMember(Napi::Object object, const char *name,
+                        napi_typedarray_type type, size_t min, T *out) {
+  Napi::Value value = object.Get(name);
+  if (!value.IsTypedArray() ||
+      value.As<Napi::TypedArray>().TypedArrayType() != type ||
+      value.As<Napi::TypedArray>().ElementLength() < min) {
+    Napi::TypeError::New(object.Env(), std::string("storage.") + name +
+                                           " is missing or too small")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  *out = value.As<T>();
+  return true;
+}
+
+// The batch storage is JavaScript's; C reads and writes it only during a
+// wait, and the references keep it alive as long as the loop.
+bool Loop::TakeStorage(Napi::Env env, Napi::Value storage) {
+  Napi::Uint8Array lines;
+  Napi::Int32Array records;
+  Napi::Float64Array stats;
+
+  if (!storage.IsObject()) {
+    Napi::TypeError::New(env, "storage must be an object")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  Napi::Object object = storage.As<Napi::Object>();
+  if (!TypedMember(object, "lines", napi_uint8_array, 65536, &lines) ||
+      !TypedMember(object, "records", napi_int32_array, 4096, &records) ||
+      !TypedMember(object, "stats", napi_float64_array, SC_STAT_COUNT, &stats))
+    return false;
+  batch_.bytes = lines.Data();
+  batch_.bytes_capacity = static_cast<int>(lines.ByteLength());
+  batch_.records = reinterpret_cast<sc_line_t *>(records.Data());
+  batch_.records_capacity = static_cast<int>(records.ElementLength() / 4);
+  lines_ = Napi::Persistent(lines);
+  line_records_ = Napi::Persistent(records);
+  stats_ = Napi::Persistent(stats);
+  return true;
+}
+
+// Read the framed fds of a batch; the other events are left to JavaScript.
+int Loop::ReadFramed(int count) {
+  records_ = 0;
+  if (count > 0 && batch_.bytes != nullptr) {
+    records_ = sc_reader_run(&reader_, park_->events, count, &batch_);
+    park_->stats[SC_STAT_BYTES_IN] = reader_.bytes_in;
+  }
+  return records_;
+}
+
 // Hand the loop and the park to libuv's close path; both are freed there.
 void Loop::Release() {
   if (park_ == nullptr)
     return;
+  sc_reader_free(&reader_);
   park_->data = nullptr;
   sc_park_close(park_, OnClosed);
   park_ = nullptr;
@@ -147,8 +183,11 @@ void Loop::OnReady(sc_park_t *park, const sc_event_t *, int count) {
     self->referenced_ = false;
     self->Unref();
   }
-  self->on_ready_.MakeCallback(self->Value(), {Napi::Number::New(env, count)},
-                               self->context_);
+  int records = count > 0 ? self->ReadFramed(count) : 0;
+  self->on_ready_.MakeCallback(
+      self->Value(),
+      {Napi::Number::New(env, count), Napi::Number::New(env, records)},
+      self->context_);
   // A throwing handler must not unwind through libuv: report it the way
   // Node reports any uncaught exception.
   if (env.IsExceptionPending()) {
@@ -157,103 +196,19 @@ void Loop::OnReady(sc_park_t *park, const sc_event_t *, int count) {
   }
 }
 
-bool Loop::CheckOpen(Napi::Env env) {
-  if (loop_ != nullptr)
-    return true;
-  Napi::Error::New(env, "the loop is closed").ThrowAsJavaScriptException();
-  return false;
-}
 
-// set(fd, events) -> 0 or a negated errno (-ERANGE past the ceiling).
-Napi::Value Loop::Set(const Napi::CallbackInfo &info) {
-  int fd;
-  int events;
 
-  if (!CheckOpen(info.Env()) || !ArgInt(info, 0, "fd", &fd) ||
-      !ArgInt(info, 1, "events", &events))
-    return info.Env().Undefined();
-  if (fd == park_->backend_fd)
-    return Napi::Number::New(info.Env(), -EEXIST);
-  return Napi::Number::New(info.Env(), sc_loop_set(loop_, fd, events));
-}
 
-Napi::Value Loop::Get(const Napi::CallbackInfo &info) {
-  int fd;
 
-  if (!CheckOpen(info.Env()) || !ArgInt(info, 0, "fd", &fd))
-    return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), sc_loop_get(loop_, fd));
-}
 
-// poll(timeoutMs) -> count or a negated errno; fills the events array. It
-// blocks the whole process, so it is for benchmarks and tests only.
-Napi::Value Loop::Poll(const Napi::CallbackInfo &info) {
-  int timeout;
 
-  if (!CheckOpen(info.Env()) || !ArgInt(info, 0, "timeoutMs", &timeout))
-    return info.Env().Undefined();
-  int count = sc_park_poll(park_, timeout);
-  return Napi::Number::New(info.Env(), count == -EINTR ? 0 : count);
-}
 
-Napi::Value Loop::Start(const Napi::CallbackInfo &info) {
-  if (!CheckOpen(info.Env()))
-    return info.Env().Undefined();
-  int err = sc_park_start(park_);
-  if (err < 0) {
-    ThrowErrno(info.Env(), err, "loop_start");
-    return info.Env().Undefined();
-  }
-  if (!referenced_) {
-    // While parked, only libuv refers to us: keep the wrapper from the GC.
-    referenced_ = true;
-    Ref();
-  }
-  return info.Env().Undefined();
-}
 
-Napi::Value Loop::Stop(const Napi::CallbackInfo &info) {
-  if (loop_ != nullptr)
-    sc_park_stop(park_);
-  if (referenced_) {
-    referenced_ = false;
-    Unref();
-  }
-  return info.Env().Undefined();
-}
 
-Napi::Value Loop::Close(const Napi::CallbackInfo &info) {
-  Stop(info);
-  Release();
-  return info.Env().Undefined();
-}
 
-Napi::Value Loop::Backend(const Napi::CallbackInfo &info) {
-  if (!CheckOpen(info.Env()))
-    return info.Env().Undefined();
-  return Napi::String::New(info.Env(), sc_loop_backend_name(loop_));
-}
 
-Napi::Value Loop::MaxFds(const Napi::CallbackInfo &info) {
-  if (!CheckOpen(info.Env()))
-    return info.Env().Undefined();
-  return Napi::Number::New(info.Env(), sc_loop_max_fds(loop_));
-}
 
-// Watched fds, not counting libuv's own.
-Napi::Value Loop::Count(const Napi::CallbackInfo &info) {
-  if (!CheckOpen(info.Env()))
-    return info.Env().Undefined();
-  int own = park_->backend_fd >= 0 ? 1 : 0;
-  return Napi::Number::New(info.Env(), sc_loop_count(loop_) - own);
-}
 
-Napi::Value Loop::Active(const Napi::CallbackInfo &info) {
-  return Napi::Boolean::New(info.Env(),
-                            loop_ != nullptr && sc_park_is_active(park_));
-}
-
-}  // namespace
 
 Napi::Object InitLoop(Napi::Env env, Napi::Object exports) {
   exports.Set("Loop", Loop::Define(env));

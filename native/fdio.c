@@ -135,6 +135,20 @@ ssize_t sc_fd_writev(int fd, const struct iovec *iov, int count) {
   return RETRY(sendmsg(fd, &msg, MSG_NOSIGNAL));
 }
 
+double sc_fd_send_ranges(const unsigned char *base, int *table, int rows) {
+  double total = 0;
+  int i;
+
+  for (i = 0; i < rows; i++) {
+    int *row = table + 4 * i;
+    ssize_t n = sc_fd_write(row[0], base + row[1], (size_t) row[2]);
+    row[3] = (int) n;
+    if (n > 0)
+      total += (double) n;
+  }
+  return total;
+}
+
 int sc_fd_iov_max(void) {
   return IOV_MAX;
 }

@@ -41,6 +41,14 @@ ssize_t sc_fd_write(int fd, const void *buf, size_t len);
 ssize_t sc_fd_writev(int fd, const struct iovec *iov, int count);
 int sc_fd_iov_max(void);
 
+/* One send() per entry of `table`, rows of four int32s
+ * [fd, offset, length, result]: bytes [offset, offset + length) of `base`
+ * go to fd and the bytes written (or a negated errno) land in result. The
+ * caller has checked every range against base's size. This is a turn's
+ * whole fan-out in one call: the lines every client is owed lie in one
+ * shared buffer. Returns the total of bytes written. */
+double sc_fd_send_ranges(const unsigned char *base, int *table, int rows);
+
 int sc_fd_shutdown(int fd, int how); /* SHUT_RD, SHUT_WR, SHUT_RDWR */
 int sc_fd_close(int fd);
 

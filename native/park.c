@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <time.h>
 
 /* Two parks on one libuv loop would each block in select() without the
  * other's fds, so only one may be started per thread (per Node loop). */
@@ -24,11 +25,39 @@ static int without_backend_fd(sc_park_t *park, int count) {
   return kept;
 }
 
+static double now_us(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec * 1e6 + (double) ts.tv_nsec / 1e3;
+}
+
+/* Counting is two stores per wait; the clock is read only when tracing. */
+static void count_wait(sc_park_t *park, int count, double started) {
+  double *stats = park->stats;
+
+  if (stats == NULL)
+    return;
+  stats[SC_STAT_WAITS]++;
+  if (count > 0)
+    stats[SC_STAT_WAKEUPS]++;
+  if (park->trace) {
+    stats[SC_STAT_WATCHED] =
+        sc_loop_count(park->loop) - (park->backend_fd >= 0 ? 1 : 0);
+    stats[SC_STAT_READY] = count > 0 ? count : 0;
+    stats[SC_STAT_BLOCKED_US] = now_us() - started;
+  }
+}
+
 int sc_park_poll(sc_park_t *park, int timeout_ms) {
+  double started = park->trace ? now_us() : 0;
   int count = sc_loop_wait(park->loop, timeout_ms, park->events,
                            park->capacity);
 
-  return count < 0 ? count : without_backend_fd(park, count);
+  if (count >= 0)
+    count = without_backend_fd(park, count);
+  count_wait(park, count, started);
+  return count;
 }
 
 
@@ -60,7 +89,7 @@ static void on_prepare(uv_prepare_t *prepare) {
    *   libuv's poll must not then block without our fds either. */
   if (count > 0 || timeout == 0 || count == -EINTR)
     uv_idle_start(&park->idle, on_idle);
-  if (count > 0)
+  if (count > 0 || (count == 0 && park->trace))
     park->on_ready(park, park->events, count);
 }
 
@@ -76,6 +105,8 @@ int sc_park_init(sc_park_t *park, uv_loop_t *uv_loop, sc_loop_t *loop,
   park->on_ready = on_ready;
   park->on_close = NULL;
   park->pending_closes = 0;
+  park->stats = NULL;
+  park->trace = 0;
   park->backend_fd = uv_backend_fd(uv_loop);
   if (park->backend_fd >= 0) {
     err = sc_loop_set(loop, park->backend_fd, SC_READABLE);

@@ -23,12 +23,24 @@ extern "C" {
 
 typedef struct sc_park_s sc_park_t;
 
-/* Called with the ready events of one wait (never with none), or with a
- * negative errno and NULL events when the wait failed; the park has then
- * stopped itself. */
+/* Called with the ready events of one wait (never with none unless
+ * tracing), or with a negative errno and NULL events when the wait failed;
+ * the park has then stopped itself. */
 typedef void (*sc_park_ready_cb)(sc_park_t *park, const sc_event_t *events,
                                  int count);
 typedef void (*sc_park_close_cb)(sc_park_t *park);
+
+/* Counters kept by the park in caller-owned storage (a Float64Array in
+ * JavaScript: src/loop/stats.ts reads the same slots). */
+enum {
+  SC_STAT_WAITS,      /* waits, whatever ended them */
+  SC_STAT_WAKEUPS,    /* waits that found our fds ready */
+  SC_STAT_BYTES_IN,   /* bytes read natively (filled in by the binding) */
+  SC_STAT_WATCHED,    /* last wait: our fds watched */
+  SC_STAT_READY,      /* last wait: our fds ready */
+  SC_STAT_BLOCKED_US, /* last wait: time blocked, only while tracing */
+  SC_STAT_COUNT
+};
 
 struct sc_park_s {
   uv_prepare_t prepare;
@@ -42,6 +54,8 @@ struct sc_park_s {
   sc_park_ready_cb on_ready;
   sc_park_close_cb on_close;
   void *data;
+  double *stats;      /* SC_STAT_COUNT slots, caller-owned; or NULL */
+  int trace;          /* time each wait, and report empty ones too */
 };
 
 /* Hook `loop` into `uv_loop`. `events` holds `capacity` entries and must

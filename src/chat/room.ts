@@ -17,7 +17,26 @@ import type { ChatEventType, CommandRoom, CommandTable } from './commands/contex
 import { NO_MODERATION, type Moderation } from './commands/moderation';
 import { Member } from './member';
 import type { Peer } from './peer';
-import { wordsOf } from './word-filter';
+import { isAscii, WordFilter, wordsOf } from './word-filter';
+
+/** Recipients as parallel arrays: a broadcast touches two arrays, not each Member. */
+interface Audience {
+  readonly peers: readonly Peer[];
+  readonly filters: readonly WordFilter[];
+  /** Whether any of them filters, as of `WordFilter.changes === version`. */
+  readonly anyFilter: boolean;
+  readonly version: number;
+}
+
+function audienceOf(members: readonly Member[]): Audience {
+  const filters = members.map((m) => m.filter);
+  return {
+    peers: members.map((m) => m.peer),
+    filters,
+    anyFilter: filters.some((f) => f.size > 0),
+    version: WordFilter.changes,
+  };
+}
 
 /** Options for {@link Room}. */
 export interface RoomOptions {
@@ -32,6 +51,10 @@ export interface RoomOptions {
 /** Sent to everyone by {@link Room.shutdown}, and the reason its closes carry. */
 export const SHUTDOWN_TEXT = 'server shutting down';
 
+const SLASH = 0x2f;
+const SPACE = 0x20;
+const TAB = 0x09;
+
 const DEFAULT_WELCOME = 'welcome to selectchat; /help lists the commands, /nick <name> renames you';
 
 /** One chat room. */
@@ -41,6 +64,8 @@ export class Room implements CommandRoom {
   // Insertion order is join order, which USERS reports.
   readonly #members = new Set<Member>();
   readonly #byNick = new Map<string, Member>();
+  // Everyone, as arrays for broadcasts (faster to walk than the Set); rebuilt after a change.
+  #everyone: Audience | undefined;
   readonly #clock: () => number;
   readonly #formatter: EventFormatter;
   readonly #welcome: string;
@@ -76,6 +101,7 @@ export class Room implements CommandRoom {
       return member;
     }
     this.#members.add(member);
+    this.#everyone = undefined;
     this.#byNick.set(nickKey(member.nick), member);
     this.send(member, 'WELCOME', [member.nick], this.#welcome);
     this.#sendAll(this.#formatter.format('JOIN', [member.nick]), member);
@@ -96,6 +122,26 @@ export class Room implements CommandRoom {
     if (outcome !== undefined) this.reportError(member, outcome);
   }
 
+  /**
+   * {@link handleLine} for a line the transport framed as clean: valid UTF-8 without control
+   * characters, given as its bytes `[start, end)` (valid only during the call). Plain text, the
+   * bulk of any chat, is said exactly as `/say` would say it, but its bytes are copied into the
+   * `MSG` line instead of being decoded and encoded again; anything else (a command, a line
+   * starting with a blank) takes `handleLine`.
+   */
+  handleLineBytes(member: Member, bytes: Buffer, start: number, end: number): void {
+    if (!member.present) return;
+    const first = bytes[start];
+    if (first === SLASH || first === SPACE || first === TAB) {
+      this.handleLine(member, bytes.toString('utf8', start, end));
+      return;
+    }
+    const now = this.#clock();
+    member.lastActiveAt = now;
+    const line = this.#formatter.formatBytes(now, 'MSG', member.nick, bytes, start, end);
+    this.#fanOut(line, this.#audience(), undefined, bytes, start, end);
+  }
+
   /** Sends `ERROR <code> :<message>` to `member` (e.g. `line-too-long` from the framer). */
   reportError(member: Member, error: ProtocolError): void {
     if (member.present) this.send(member, 'ERROR', [error.code], error.message);
@@ -109,6 +155,7 @@ export class Room implements CommandRoom {
     if (!member.present) return;
     member.markGone();
     this.#members.delete(member);
+    this.#everyone = undefined;
     this.#byNick.delete(nickKey(member.nick));
     if (!this.#closing) this.broadcast('QUIT', [member.nick], reason);
   }
@@ -157,14 +204,51 @@ export class Room implements CommandRoom {
     recipients?: readonly Member[],
   ): void {
     const line = this.#formatter.format(type, args, text);
-    let words: ReadonlySet<string> | undefined;
-    for (const member of recipients ?? this.#members) {
-      if (member.filter.size > 0) {
-        words ??= wordsOf(text);
-        if (member.filter.blocks(words)) continue;
-      }
-      member.peer.send(line);
+    this.#fanOut(line, recipients ? audienceOf(recipients) : this.#audience(), text);
+  }
+
+  /**
+   * Hands `line` to each recipient whose filters let its text through. The text is looked at
+   * once, and only if someone filters; given as bytes, it is decoded only then. ASCII text (the
+   * usual case) is searched for the filter words directly; other text is split into words once.
+   */
+  #fanOut(
+    line: Buffer,
+    audience: Audience,
+    text: string | undefined,
+    bytes?: Buffer,
+    start = 0,
+    end = 0,
+  ): void {
+    const { peers, filters } = audience;
+    if (!audience.anyFilter) {
+      for (let i = 0; i < peers.length; i++) (peers[i] as Peer).send(line);
+      return;
     }
+    let lower: string | undefined; // the text lower-cased, if it is ASCII
+    let words: ReadonlySet<string> | undefined; // its words, if it is not
+    for (let i = 0; i < peers.length; i++) {
+      const filter = filters[i] as WordFilter;
+      if (filter.size > 0) {
+        if (lower === undefined && words === undefined) {
+          const t = text ?? (bytes as Buffer).toString('utf8', start, end);
+          if (isAscii(t)) lower = t.toLowerCase();
+          else words = wordsOf(t);
+        }
+        const blocked =
+          lower !== undefined
+            ? filter.blocksAscii(lower)
+            : filter.blocks(words as ReadonlySet<string>);
+        if (blocked) continue;
+      }
+      (peers[i] as Peer).send(line);
+    }
+  }
+
+  #audience(): Audience {
+    const everyone = this.#everyone;
+    if (everyone !== undefined && everyone.version === WordFilter.changes) return everyone;
+    return (this.#everyone = audienceOf([...this.#members]));
   }
 
   /** {@inheritDoc CommandRoom.rename} */
@@ -176,7 +260,8 @@ export class Room implements CommandRoom {
 
   /** Sends one encoded line to every member but `except`. */
   #sendAll(line: Buffer, except?: Member): void {
-    for (const member of this.#members) if (member !== except) member.peer.send(line);
+    const skip = except?.peer;
+    for (const peer of this.#audience().peers) if (peer !== skip) peer.send(line);
   }
 
   /**

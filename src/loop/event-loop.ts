@@ -9,7 +9,10 @@
 import { EventEmitter } from 'node:events';
 
 import { addon, type NativeLoop } from '../native/addon';
-import { errnoError } from '../native/errno';
+import { EMSGSIZE, errnoError } from '../native/errno';
+import { LineBatch, type LineSink } from './line-batch';
+import { loopStats, STAT_BLOCKED_US, STAT_READY, STAT_SLOTS, STAT_WATCHED } from './stats';
+import type { LoopStats, WaitTrace } from './stats';
 
 export const READABLE = addon.READABLE;
 export const WRITABLE = addon.WRITABLE;
@@ -72,6 +75,17 @@ export class FdWatcher {
   }
 
   /**
+   * Read and split this fd's input natively from now on: each wait that finds it readable reads
+   * it before JavaScript runs, and its lines reach `sink` in the turn's one batch; `handler` then
+   * only ever sees WRITABLE. Reading still follows `start()`: no READABLE interest, no reads.
+   * False, and nothing changed, when lines this long do not fit the native batch.
+   */
+  frame(maxLineBytes: number, sink: LineSink): boolean {
+    if (this.#closed) throw new Error(`fd ${this.fd}: watcher is closed`);
+    return this.#loop._frame(this, maxLineBytes, sink);
+  }
+
+  /**
    * Stop watching for good. Events of this fd still pending in the current
    * batch are dropped, so the fd may be closed and its number reused at
    * once. Does not close the fd: that is its owner's job, after this.
@@ -91,6 +105,10 @@ export class EventLoop extends EventEmitter {
   #watchers: (FdWatcher | undefined)[] = [];
   #active = 0; // watchers with a non-empty interest
   #batchCount = 0; // events of the batch being dispatched, else 0
+  #lines = new LineBatch();
+  #sinks: (LineSink | undefined)[] = [];
+  #stats = new Float64Array(STAT_SLOTS);
+  #trace: ((wait: WaitTrace) => void) | undefined;
 
   constructor(options: EventLoopOptions = {}) {
     super();
@@ -100,7 +118,8 @@ export class EventLoop extends EventEmitter {
       options.backend ?? 'select',
       options.maxFds ?? DEFAULT_MAX_FDS,
       this.#events,
-      (count) => this.#dispatch(count),
+      (count, records) => this.#onReady(count, records),
+      { lines: this.#lines.bytes, records: this.#lines.records, stats: this.#stats },
     );
   }
 
@@ -116,6 +135,21 @@ export class EventLoop extends EventEmitter {
   /** How many fds have a non-empty interest. */
   get activeCount(): number {
     return this.#active;
+  }
+
+  /** Counters since the loop was created (a snapshot). */
+  stats(): LoopStats {
+    return loopStats(this.#stats, this.backend, this.#native.count);
+  }
+
+  /**
+   * Report every wait to `onWait` (`--trace-loop`), or stop with `undefined`. While tracing, the
+   * native side times each wait and calls in even when only libuv's fd or a timer ended it; when
+   * not, it does neither, so the flag off costs nothing.
+   */
+  traceWaits(onWait: ((wait: WaitTrace) => void) | undefined): void {
+    this.#trace = onWait;
+    this.#native.trace(onWait !== undefined);
   }
 
   /** Create the (stopped) watcher of fd. One watcher per fd at a time. */
@@ -134,7 +168,7 @@ export class EventLoop extends EventEmitter {
   runOnce(timeoutMs: number): number {
     if (this.#batchCount > 0) throw new Error('runOnce() inside a handler');
     const count = this.#native.poll(timeoutMs);
-    this.#dispatch(count);
+    this.#dispatch(count, this.#native.records);
     return Math.max(count, 0);
   }
 
@@ -169,9 +203,23 @@ export class EventLoop extends EventEmitter {
     }
   }
 
-  /** @internal Drop a closed watcher, and its events in the current batch. */
+  /** @internal See FdWatcher.frame. */
+  _frame(watcher: FdWatcher, maxLineBytes: number, sink: LineSink): boolean {
+    const ret = this.#native.frame(watcher.fd, maxLineBytes);
+    if (ret === EMSGSIZE) return false;
+    if (ret < 0) throw errnoError(ret, 'frame');
+    this.#sinks[watcher.fd] = sink;
+    return true;
+  }
+
+  /** @internal Drop a closed watcher, and its events and lines in the current batch. */
   _forget(watcher: FdWatcher): void {
     if (this.#watchers[watcher.fd] === watcher) this.#watchers[watcher.fd] = undefined;
+    if (this.#sinks[watcher.fd] !== undefined) {
+      this.#sinks[watcher.fd] = undefined;
+      this.#native.frame(watcher.fd, 0);
+      this.#lines.invalidate(watcher.fd);
+    }
     const events = this.#events;
     // A handler may close another fd of this batch, and a new fd may then
     // take its number: its stale events must not fire (libuv does the same).
@@ -180,11 +228,36 @@ export class EventLoop extends EventEmitter {
     }
   }
 
-  #dispatch(count: number): void {
+  #onReady(count: number, records: number): void {
+    if (this.#trace === undefined) this.#dispatch(count, records);
+    else this.#dispatchTraced(count, records, this.#trace);
+  }
+
+  // Apart from #onReady, whose every call would otherwise allocate the closure's context.
+  #dispatchTraced(count: number, records: number, trace: (wait: WaitTrace) => void): void {
+    const started = performance.now();
+    const wait = {
+      backend: this.backend,
+      fds: this.#stats[STAT_WATCHED] as number,
+      ready: this.#stats[STAT_READY] as number,
+      blockedUs: this.#stats[STAT_BLOCKED_US] as number,
+      dispatchUs: 0,
+    };
+    this.#dispatch(count, records);
+    // Queued last, so it runs after the end-of-turn flush the handlers queued.
+    process.nextTick(() => {
+      wait.dispatchUs = 1000 * (performance.now() - started);
+      trace(wait);
+    });
+  }
+
+  #dispatch(count: number, records: number): void {
     if (count < 0) {
       this.emit('error', errnoError(count, this.backend));
       return;
     }
+    // Lines first: they were read before the rest of the batch is handled.
+    if (records > 0) this.#lines.dispatch(records, this.#sinks);
     const events = this.#events;
     this.#batchCount = count;
     try {

@@ -30,10 +30,26 @@ export interface NativeLoop {
   start(): void;
   stop(): void;
   close(): void;
+  /** Read and split fd's input natively with this line limit (0: stop). 0 or -errno. */
+  frame(fd: number, maxLine: number): number;
+  /** Time every wait and call onReady after empty ones too. */
+  trace(on: boolean): void;
+  /** Records of the last poll(). */
+  readonly records: number;
   readonly backend: string;
   readonly maxFds: number;
   readonly count: number;
   readonly active: boolean;
+}
+
+/** Batch storage the native loop fills during each wait (src/loop/line-batch.ts). */
+export interface NativeLoopStorage {
+  /** Line bytes; at least 64 KiB. */
+  lines: Uint8Array;
+  /** `[fd, kind, offset, length]` records; at least 1024 of them. */
+  records: Int32Array;
+  /** Counters, slots as in src/loop/stats.ts. */
+  stats: Float64Array;
 }
 
 export interface NativeLoopConstructor {
@@ -41,7 +57,8 @@ export interface NativeLoopConstructor {
     backend: string,
     maxFds: number,
     events: Int32Array,
-    onReady: (count: number) => void,
+    onReady: (count: number, records: number) => void,
+    storage?: NativeLoopStorage,
   ): NativeLoop;
 }
 
@@ -61,6 +78,17 @@ export interface Addon {
   fdRead(fd: number, buffer: Uint8Array, offset: number, length: number): number;
   fdWrite(fd: number, buffer: Uint8Array, offset: number, length: number): number;
   fdWritev(fd: number, buffers: readonly Uint8Array[]): number;
+  /**
+   * One send per row of `table` (`[fd, offset, length, result]`, offsets into
+   * `buffer[offset, offset + length)`); each result is bytes written or -errno. Returns the total.
+   */
+  fdSendRanges(
+    buffer: Uint8Array,
+    offset: number,
+    length: number,
+    rows: number,
+    table: Int32Array,
+  ): number;
   fdShutdown(fd: number, how: number): number;
   fdClose(fd: number): number;
   fdSetNoDelay(fd: number, on: number): number;

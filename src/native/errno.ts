@@ -22,6 +22,8 @@ export function errnoOf(code: keyof typeof os.constants.errno): number {
 
 export const EAGAIN = errnoOf('EAGAIN');
 export const ERANGE = errnoOf('ERANGE');
+export const EBADF = errnoOf('EBADF');
+export const EMSGSIZE = errnoOf('EMSGSIZE');
 export const EMFILE = errnoOf('EMFILE');
 export const ENFILE = errnoOf('ENFILE');
 

@@ -41,16 +41,27 @@ const DEL = 0x7f;
 export class IsoTimeCache {
   #ms = Number.NaN;
   #iso = '';
+  #bytes: Buffer | undefined;
 
   /** `new Date(ms).toISOString()`, cached for the last `ms` seen. */
   iso(ms: number): string {
     if (ms !== this.#ms) {
       this.#iso = new Date(ms).toISOString();
       this.#ms = ms;
+      this.#bytes = undefined;
     }
     return this.#iso;
   }
+
+  /** The same, encoded (ASCII); do not mutate it. */
+  isoBytes(ms: number): Buffer {
+    const iso = this.iso(ms);
+    return (this.#bytes ??= Buffer.from(iso, 'latin1'));
+  }
 }
+
+/** Most ` TYPE ARG :` parts kept encoded; past it the cache starts over. */
+const MAX_MIDDLES = 4096;
 
 /**
  * Throws unless `arg` is a valid ARG token: non-empty, not starting with `:`, no space and no
@@ -111,6 +122,9 @@ export class EventFormatter {
   readonly #clock: () => number;
   readonly #time = new IsoTimeCache();
   readonly #arena = new LineArena();
+  // ` TYPE ARG :` encoded, per type and ARG (a nick): the part of a chat line between time and text.
+  readonly #middles = new Map<EventType, Map<string, Buffer>>();
+  #middleCount = 0;
 
   /** @param clock - milliseconds since the epoch; `Date.now` unless a test injects one */
   constructor(clock: () => number = Date.now) {
@@ -125,5 +139,32 @@ export class EventFormatter {
   /** Encodes one event stamped with the current time; see {@link formatEvent}. */
   format(type: EventType, args: readonly string[], text?: string): Buffer {
     return this.#arena.encode(eventLine(this.#time.iso(this.#clock()), type, args, text));
+  }
+
+  /**
+   * The same line as `format(type, [arg], text)` stamped `ms`, for a text that is already UTF-8
+   * without CR, LF or other control characters (a clean line from the framer): only the
+   * `TIME TYPE ARG :` prefix is built as a string, and the text's bytes are copied after it.
+   */
+  formatBytes(ms: number, type: EventType, arg: string, bytes: Buffer, start: number, end: number) {
+    return this.#arena.join(this.#time.isoBytes(ms), this.#middle(type, arg), bytes, start, end);
+  }
+
+  #middle(type: EventType, arg: string): Buffer {
+    let byArg = this.#middles.get(type);
+    if (byArg === undefined) this.#middles.set(type, (byArg = new Map()));
+    let middle = byArg.get(arg);
+    if (middle === undefined) {
+      checkArg(arg);
+      if (++this.#middleCount > MAX_MIDDLES) {
+        this.#middles.clear();
+        this.#middles.set(type, byArg);
+        byArg.clear();
+        this.#middleCount = 1;
+      }
+      middle = Buffer.from(' ' + type + ' ' + arg + ' :', 'utf8');
+      byArg.set(arg, middle);
+    }
+    return middle;
   }
 }

@@ -188,9 +188,14 @@ export class LineReader {
   }
 
   #tooLong(): ProtocolError {
-    return new ProtocolError(
-      'line-too-long',
-      `line longer than ${this.maxLineBytes} bytes; it was discarded`,
-    );
+    return lineTooLong(this.maxLineBytes);
   }
+}
+
+/** The error of a line over `maxLineBytes`, for every framer (this one, and the native one). */
+export function lineTooLong(maxLineBytes: number): ProtocolError {
+  return new ProtocolError(
+    'line-too-long',
+    `line longer than ${maxLineBytes} bytes; it was discarded`,
+  );
 }

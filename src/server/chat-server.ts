@@ -22,6 +22,7 @@ import { NodeTlsChannel } from '../transport/node-tls-channel';
 import { TlsChannel } from '../transport/tls-channel';
 import { Connection, type ChannelFactory } from './connection';
 import type { Logger } from './log';
+import { ServerCounters, type ServerStats } from './server-stats';
 
 export interface TlsListenOptions {
   port: number;
@@ -74,6 +75,8 @@ export class ChatServer {
   #log: Logger;
   #options: ChatServerOptions;
   #handshakes = new Set<PendingTls>();
+  #counters = new ServerCounters();
+  #startedAt = Date.now();
 
   /** Starts listening at once; throws a coded error (EADDRINUSE, ...) if it cannot. */
   constructor(loop: EventLoop | undefined, options: ChatServerOptions, log: Logger) {
@@ -100,6 +103,18 @@ export class ChatServer {
     for (const listener of this.listeners.values()) listener.close();
     for (const channel of this.#handshakes) channel.destroy();
     this.room.shutdown();
+  }
+
+  /** What the server and its loop have done since start (a snapshot; for `/stats`). */
+  stats(): ServerStats {
+    const counters = this.#counters;
+    return {
+      uptimeS: (Date.now() - this.#startedAt) / 1000,
+      clients: { connected: this.room.size, joined: counters.joined },
+      messages: counters.lines,
+      drops: { sendq: counters.sendqDrops, refused: counters.refused },
+      loop: this.#loop?.stats(),
+    };
   }
 
   #listen(kind: ListenerKind, port: number): Promise<void> {
@@ -162,7 +177,9 @@ export class ChatServer {
 
   #join(open: (handlers: ChannelHandlers) => Channel): void {
     const { maxLineBytes, sendqBytes } = this.#options;
-    new Connection(this.room, open, { maxLineBytes, sendqBytes }, this.#log);
+    const counters = this.#counters;
+    counters.joined++;
+    new Connection(this.room, open, { maxLineBytes, sendqBytes, counters }, this.#log);
   }
 
   /**
@@ -228,6 +245,7 @@ export class ChatServer {
     reason: RefusalReason,
     write: (line: Buffer) => unknown,
   ): void {
+    this.#counters.refused++;
     if (kind === 'plain') {
       write(formatEvent(new Date().toISOString(), 'ERROR', [reason], REFUSALS[reason]));
     }

@@ -25,6 +25,7 @@ export interface ServerConfig {
   /** One of BACKENDS. */
   backend: string;
   allowPlainLogin: boolean;
+  traceLoop: boolean;
 }
 
 /** The native loop's backends (select, poll, epoll where built), and Node's own sockets. */
@@ -101,6 +102,11 @@ export function parseConfig(argv: string[]): ServerConfig {
     .addHelpText(
       'after',
       '\nAdmin accounts: selectchat-server admin add|remove|list (see admin --help)',
+    )
+    .option(
+      '--trace-loop',
+      'log every wait of the readiness loop (fds, ready, time blocked)',
+      false,
     )
     .parse(argv)
     .opts<

@@ -13,6 +13,7 @@ import { ChatServer, formatAddress, type TlsListenOptions } from './chat-server'
 import { parseConfig, type ServerConfig } from './config';
 import { fdCeiling } from './fd-ceiling';
 import { announce, createLogger, type Logger } from './log';
+import { describeStats } from './server-stats';
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -103,6 +104,24 @@ async function start(
   }
 }
 
+/** `--trace-loop`: one log line per wait. Asked for by name, so shown at any level but silent. */
+function traceLoop(loop: EventLoop | undefined, log: Logger): void {
+  if (loop === undefined) {
+    log.warn('--trace-loop traces our readiness loop; --backend node has none (libuv waits)');
+    return;
+  }
+  const trace = log.child(
+    { component: 'loop' },
+    { level: log.level === 'silent' ? 'silent' : 'info' },
+  );
+  loop.traceWaits((w) =>
+    trace.info(
+      `wait ${w.backend} fds=${w.fds} ready=${w.ready} blocked=${w.blockedUs.toFixed(1)}us ` +
+        `dispatch=${w.dispatchUs.toFixed(1)}us`,
+    ),
+  );
+}
+
 async function main(argv: string[]): Promise<void> {
   // `selectchat-server admin ...` manages accounts; anything else starts the server.
   if (argv[2] === 'admin') {
@@ -120,9 +139,11 @@ async function main(argv: string[]): Promise<void> {
     process.exit(1);
   });
 
+  if (config.traceLoop) traceLoop(loop, log);
   const [server, admin] = await start(config, loop, maxFds, log);
   const stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
+    log.info(describeStats(server.stats()));
     server.close();
     // The process ends by itself once every client is closed; graceful
     // closes linger for a few seconds at most, so this is only a backstop.

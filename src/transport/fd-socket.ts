@@ -1,14 +1,18 @@
 /**
  * A connected, non-blocking socket fd driven by the readiness loop: reads
- * into a shared slab, writes directly when it can and queues what the
- * kernel would not take, and closes gracefully.
+ * into a shared slab (or lets the loop read and split lines natively),
+ * owes its output of each turn as a range of the shared turn buffer, queues
+ * what the kernel would not take, and closes gracefully.
  *
- * It knows nothing of lines or chat: bytes in, bytes out.
+ * It knows nothing of chat: bytes in (or framed lines), bytes out.
  */
 import { addon, type SocketAddress } from '../native/addon';
 import { EAGAIN, errnoError, type SystemError } from '../native/errno';
 import { READABLE, WRITABLE, type EventLoop, type FdWatcher } from '../loop/event-loop';
-import type { Channel, ChannelHandlers } from './channel';
+import type { LineSink } from '../loop/line-batch';
+import { ioCounters } from '../loop/stats';
+import type { Channel, ChannelHandlers, LineHandlers } from './channel';
+import { MAX_TURN_CHUNK, turnOutput, type TurnWriter } from './turn-output';
 import { WriteQueue } from './write-queue';
 
 /** onData's chunk is a view into a slab shared by every FdSocket. */
@@ -27,10 +31,7 @@ const LINGER_MS = 2000;
 // One slab serves every socket: a read's bytes are handed on before the next.
 const slab = Buffer.allocUnsafe(READ_CHUNK);
 
-// Sockets written to in this turn, flushed together when it ends.
-let dirtySockets: FdSocket[] = [];
-
-export class FdSocket implements Channel {
+export class FdSocket implements Channel, TurnWriter {
   readonly fd: number;
   readonly remote: SocketAddress;
   readonly secure = false;
@@ -41,7 +42,10 @@ export class FdSocket implements Channel {
   #eof = false; // the peer has sent FIN
   #ending = false; // end() called: close once the queue is flushed
   #closed = false;
-  #dirty = false; // queued in this turn, awaiting the end-of-turn flush
+  #enlisted = false; // owes output this turn: flushed when it ends
+  // This turn's output as a range of the turn buffer; -1: none (or it is in the queue).
+  #rangeStart = -1;
+  #rangeEnd = 0;
   #linger: NodeJS.Timeout | undefined;
 
   constructor(loop: EventLoop, fd: number, remote: SocketAddress, handlers: FdSocketHandlers) {
@@ -59,7 +63,36 @@ export class FdSocket implements Channel {
 
   /** Bytes accepted by write() and not yet taken by the kernel. */
   get queuedBytes(): number {
-    return this.#queue.bytes;
+    return this.#queue.bytes + (this.#rangeStart < 0 ? 0 : this.#rangeEnd - this.#rangeStart);
+  }
+
+  /** @internal TurnWriter: this turn's range of the turn buffer. */
+  get rangeStart(): number {
+    return this.#rangeStart;
+  }
+
+  /** @internal */
+  get rangeEnd(): number {
+    return this.#rangeEnd;
+  }
+
+  /**
+   * Let the loop read and split this socket's input natively (the raw-fd fast path): lines reach
+   * `handlers` instead of bytes reaching onData. EOF and errors still end as onEnd and onClose.
+   * False when lines this long do not fit the loop's batch: then bytes it is.
+   */
+  readLines(maxLineBytes: number, handlers: LineHandlers): boolean {
+    const sink: LineSink = {
+      onLine: (bytes, start, end, clean) => {
+        if (!this.#ending) handlers.onLine(bytes, start, end, clean);
+      },
+      onLineTooLong: () => {
+        if (!this.#ending) handlers.onLineTooLong();
+      },
+      onEof: () => this.#onEof(),
+      onReadError: (errno) => this.#fail(errno, 'read'),
+    };
+    return this.#watcher.frame(maxLineBytes, sink);
   }
 
   get closed(): boolean {
@@ -72,9 +105,34 @@ export class FdSocket implements Channel {
    * sendmsg per socket per turn, however many lines a broadcast produced.
    */
   write(chunk: Buffer): void {
+    // The hot case, kept small enough to be inlined into a broadcast: the line just placed in
+    // the turn buffer, right behind what this socket owes already.
+    const turn = turnOutput;
+    if (chunk === turn.last && this.#rangeEnd === turn.lastStart && this.#rangeStart >= 0) {
+      if (!this.#ending) this.#rangeEnd += chunk.length;
+      return;
+    }
+    this.#place(chunk);
+  }
+
+  #place(chunk: Buffer): void {
     if (this.#closed || this.#ending) return;
-    if (this.#queue.empty && !this.#dirty) FdSocket.#markDirty(this);
-    this.#queue.push(chunk);
+    if (!this.#queue.empty || chunk.length >= MAX_TURN_CHUNK) return this.#enqueue(chunk);
+    const start = turnOutput.place(chunk); // may send the turn so far, if the buffer was full
+    if (this.#closed || !this.#queue.empty) return this.#enqueue(chunk);
+    if (this.#rangeStart < 0) {
+      this.#rangeStart = start;
+      this.#rangeEnd = start + chunk.length;
+      this.#enlist();
+    } else if (this.#rangeEnd === start) {
+      this.#rangeEnd += chunk.length;
+    } else {
+      // Not next to what this socket owes (it skipped a line that others got): its own queue
+      // from here on, the range first.
+      this.#queue.push(copyOf(turnOutput.buffer, this.#rangeStart, this.#rangeEnd));
+      this.#rangeStart = -1;
+      this.#queue.push(chunk);
+    }
   }
 
   /** Stop or resume reading (backpressure from whoever consumes onData). */
@@ -96,7 +154,7 @@ export class FdSocket implements Channel {
     // Reading resumes even if the consumer had paused it: what arrives now is discarded, and
     // only reading can tell us the peer's FIN has come.
     this.#reading = !this.#eof;
-    if (this.#queue.empty) this.#shutdown();
+    if (this.#owesNothing()) this.#shutdown();
     else this.#updateInterest();
   }
 
@@ -106,33 +164,68 @@ export class FdSocket implements Channel {
     this.#closed = true;
     clearTimeout(this.#linger);
     this.#queue.clear();
+    this.#rangeStart = -1;
     this.#watcher.close();
     addon.fdClose(this.fd);
     process.nextTick(() => this.#handlers.onClose(error));
   }
 
-  static #markDirty(socket: FdSocket): void {
-    socket.#dirty = true;
-    if (dirtySockets.push(socket) === 1) process.nextTick(FdSocket.#flushDirty);
+  /** @internal TurnWriter */
+  flushQueued(): void {
+    if (!this.#closed) this.#flush();
   }
 
-  static #flushDirty(): void {
-    const sockets = dirtySockets;
-    dirtySockets = [];
-    for (const socket of sockets) {
-      socket.#dirty = false;
-      if (!socket.#closed) socket.#flush();
+  /** @internal TurnWriter */
+  afterSend(result: number, buffer: Buffer, start: number, end: number): boolean {
+    this.#rangeStart = -1;
+    if (result === end - start && !this.#ending && this.#handlers.onDrain === undefined) {
+      this.#enlisted = false; // all taken, interest unchanged, nobody to tell: the usual case
+      return false;
     }
+    if (this.#closed) return true;
+    if (result < 0 && result !== EAGAIN) {
+      this.#fail(result, 'write');
+      return true;
+    }
+    const written = Math.max(result, 0);
+    if (start + written < end) this.#queue.push(copyOf(buffer, start + written, end));
+    return true;
+  }
+
+  /** @internal TurnWriter */
+  turnEnded(): void {
+    this.#enlisted = false;
+    if (this.#closed) return;
+    if (this.#queue.empty && this.#ending) return this.#shutdown();
+    this.#updateInterest();
+    if (this.#queue.empty) this.#handlers.onDrain?.();
+  }
+
+  #enlist(): void {
+    if (this.#enlisted) return;
+    this.#enlisted = true;
+    turnOutput.enlist(this);
+  }
+
+  /** Behind what is queued already; a queue that was empty is flushed at the turn's end. */
+  #enqueue(chunk: Buffer): void {
+    if (this.#queue.empty && this.#rangeStart < 0) this.#enlist();
+    this.#queue.push(chunk);
+  }
+
+  #owesNothing(): boolean {
+    return this.#queue.empty && this.#rangeStart < 0;
   }
 
   #onEvents(events: number): void {
-    if (events & WRITABLE) this.#flush();
+    if (events & WRITABLE && this.#flush() && !this.#closed) this.#handlers.onDrain?.();
     if (events & READABLE && !this.#closed) this.#read();
   }
 
   #read(): void {
     const n = addon.fdRead(this.fd, slab, 0, slab.length);
     if (n > 0) {
+      ioCounters.bytesIn += n;
       if (!this.#ending) this.#handlers.onData(slab.subarray(0, n));
     } else if (n === 0) {
       this.#onEof();
@@ -144,13 +237,17 @@ export class FdSocket implements Channel {
   #onEof(): void {
     this.#eof = true;
     this.#reading = false;
-    if (this.#ending && this.#queue.empty) return this.destroy();
+    if (this.#ending && this.#owesNothing()) return this.destroy();
     this.#updateInterest();
     if (!this.#ending) this.#handlers.onEnd();
   }
 
-  #flush(): void {
-    if (this.#queue.empty) return;
+  /**
+   * Write the queue; true when it has emptied (the caller then says onDrain: not from inside a
+   * turn flush, where a drained writer writing again would disturb the turn buffer).
+   */
+  #flush(): boolean {
+    if (this.#queue.empty) return false;
     const chunks = this.#queue.front(addon.IOV_MAX);
     // One buffer (the usual case, lines being merged) skips the array crossing.
     const written =
@@ -158,13 +255,18 @@ export class FdSocket implements Channel {
         ? addon.fdWrite(this.fd, chunks[0], 0, chunks[0].length)
         : addon.fdWritev(this.fd, chunks);
     if (written < 0) {
-      if (written !== EAGAIN) return this.#fail(written, 'write');
-      return this.#updateInterest();
+      if (written !== EAGAIN) this.#fail(written, 'write');
+      else this.#updateInterest();
+      return false;
     }
+    ioCounters.bytesOut += written;
     this.#queue.advance(written);
-    if (this.#queue.empty && this.#ending) return this.#shutdown();
+    if (this.#queue.empty && this.#ending) {
+      this.#shutdown();
+      return false;
+    }
     this.#updateInterest();
-    if (this.#queue.empty) this.#handlers.onDrain?.();
+    return this.#queue.empty;
   }
 
   // FIN, then read (and discard) until the peer's FIN or the linger timer.
@@ -183,4 +285,11 @@ export class FdSocket implements Channel {
   #fail(ret: number, syscall: string): void {
     this.destroy(errnoError(ret, syscall));
   }
+}
+
+/** A copy of `buffer[start, end)`: the turn buffer is reused, a queue keeps its bytes. */
+function copyOf(buffer: Buffer, start: number, end: number): Buffer {
+  const copy = Buffer.allocUnsafe(end - start);
+  buffer.copy(copy, 0, start, end);
+  return copy;
 }

@@ -34,6 +34,33 @@ export interface TlsChannelOptions {
   handshakeTimeoutMs: number;
 }
 
+// Channels written to in this turn: their lines go to TLS together when the turn's JavaScript
+// has run, one write (one encryption, one TLS record or a few) per channel per turn.
+let pendingChannels: TlsChannel[] = [];
+
+function flushPendingChannels(): void {
+  const channels = pendingChannels;
+  pendingChannels = [];
+  for (const channel of channels) channel.flushPending();
+}
+
+/**
+ * `chunks` as one Buffer of `bytes` bytes. A broadcast burst is a run of lines that lie back to
+ * back in one LineArena slab, which is never reused: then a view of the run does, without a copy.
+ */
+function joined(chunks: readonly Buffer[], bytes: number): Buffer {
+  const first = chunks[0] as Buffer;
+  if (chunks.length === 1) return first;
+  const memory = first.buffer;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < chunks.length; i++) {
+    const chunk = chunks[i] as Buffer;
+    if (chunk.byteOffset !== end || chunk.buffer !== memory) return Buffer.concat(chunks, bytes);
+    end += chunk.length;
+  }
+  return Buffer.from(memory, first.byteOffset, bytes);
+}
+
 export class TlsChannel implements Channel {
   readonly remote: SocketAddress;
   readonly secure = true;
@@ -41,6 +68,8 @@ export class TlsChannel implements Channel {
   #tls: tls.TLSSocket;
   #handlers: ChannelHandlers | undefined;
   #error: ChannelError | undefined;
+  #pending: Buffer[] = []; // cleartext of this turn, not yet handed to TLS
+  #pendingBytes = 0;
 
   constructor(
     loop: EventLoop,
@@ -99,12 +128,32 @@ export class TlsChannel implements Channel {
    * client that reads), not stuck behind a client that does not.
    */
   get queuedBytes(): number {
-    const waiting = this.#duplex.blocked ? this.#tls.writableLength : 0;
+    const waiting = this.#duplex.blocked ? this.#tls.writableLength + this.#pendingBytes : 0;
     return waiting + this.#duplex.socket.queuedBytes;
   }
 
+  /**
+   * Kept until the turn ends, then written to TLS with the turn's other lines in one piece: each
+   * write to a TLSSocket costs a record, an encryption and a trip through the stream machinery,
+   * so a broadcast burst must not pay them per line.
+   */
   write(chunk: Buffer): void {
-    if (!this.#tls.writableEnded && !this.#tls.destroyed) this.#tls.write(chunk);
+    if (this.#tls.writableEnded || this.#tls.destroyed) return;
+    this.#pendingBytes += chunk.length;
+    if (this.#pending.push(chunk) === 1 && pendingChannels.push(this) === 1) {
+      process.nextTick(flushPendingChannels);
+    }
+  }
+
+  /** @internal Hand this turn's cleartext to TLS. */
+  flushPending(): void {
+    const chunks = this.#pending;
+    if (chunks.length === 0) return;
+    const bytes = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (this.#tls.writableEnded || this.#tls.destroyed) return;
+    this.#tls.write(joined(chunks, bytes));
   }
 
   setReading(reading: boolean): void {
@@ -112,12 +161,15 @@ export class TlsChannel implements Channel {
     else this.#tls.pause();
   }
 
-  /** close_notify, then the fd's own graceful close. */
+  /** What this turn owes, then close_notify, then the fd's own graceful close. */
   end(): void {
+    this.flushPending();
     if (!this.#tls.destroyed) this.#tls.end();
   }
 
   destroy(): void {
+    this.#pending = [];
+    this.#pendingBytes = 0;
     this.#tls.destroy();
   }
 }

@@ -6,16 +6,21 @@
 import type { Member } from '../chat/member';
 import type { Peer } from '../chat/peer';
 import type { Room } from '../chat/room';
-import type { ProtocolError } from '../protocol/errors';
-import { SENDQ_EXCEEDED } from '../protocol/limits';
+import { ProtocolError } from '../protocol/errors';
+import { RECVQ_EXCEEDED, SENDQ_EXCEEDED } from '../protocol/limits';
 import { LineReader } from '../protocol/line-reader';
 import type { Channel, ChannelError, ChannelHandlers } from '../transport/channel';
+import type { FloodControl, FloodSink } from './flood-control';
 import type { Logger } from './log';
 
 export interface ConnectionOptions {
   maxLineBytes: number;
   /** Bytes a client may be owed before it is dropped (see MAX_SENDQ_BYTES). */
   sendqBytes: number;
+  /** Makes this client's flood control (src/server/flood-control.ts); undefined: none. */
+  flood?: (sink: FloodSink) => FloodControl;
+  /** The connection has closed, for `reason` (its QUIT reason). */
+  onClosed?: (reason: string) => void;
 }
 
 /** Opens the channel, handing it the connection's handlers. */
@@ -47,9 +52,15 @@ export class Connection implements Peer, ChannelHandlers {
   #closeReason: string | undefined; // set when the server or the client (/quit) closed it
   #onLine = (line: string): void => this.#room.handleLine(this.#member, line);
   #onError = (error: ProtocolError): void => this.#room.reportError(this.#member, error);
+  #flood: FloodControl | undefined; // HARDEN: flood control, if on
+  #onClosed: ((reason: string) => void) | undefined; // HARDEN
 
   constructor(room: Room, open: ChannelFactory, options: ConnectionOptions, log: Logger) {
     this.#room = room;
+    this.#onClosed = options.onClosed; // HARDEN
+    this.#flood = options.flood?.(this.#floodSink()); // HARDEN: lines go through it, in order
+    if (this.#flood !== undefined)
+      this.#onLine = this.#onError = this.#flood.offer.bind(this.#flood);
     this.#reader = new LineReader({ maxLineBytes: options.maxLineBytes });
     this.#sendqBytes = options.sendqBytes;
     this.#channel = open(this);
@@ -72,6 +83,7 @@ export class Connection implements Peer, ChannelHandlers {
 
   close(reason: string): void {
     this.#closeReason ??= reason;
+    this.#flood?.close(); // HARDEN: what it still held back is moot
     this.#channel.end();
   }
 
@@ -81,6 +93,7 @@ export class Connection implements Peer, ChannelHandlers {
 
   /** The client sent FIN: it says no more, so it has left; flush and close. */
   onEnd(): void {
+    if (this.#flood?.holding === true) return this.#flood.whenDrained(() => this.onEnd()); // HARDEN
     this.#room.leave(this.#member, quitReason());
     this.#channel.end();
   }
@@ -99,8 +112,27 @@ export class Connection implements Peer, ChannelHandlers {
 
   onClose(error?: ChannelError): void {
     clearImmediate(this.#sendqCheck);
+    this.#flood?.close(); // HARDEN
     const reason = this.#closeReason ?? quitReason(error);
     this.#room.leave(this.#member, reason);
     this.#log.info(`disconnected ${this.#member.nick}: ${reason}`);
+    this.#onClosed?.(reason); // HARDEN: admission and drop counters
+  }
+
+  /** HARDEN: what flood control drives: the room, the channel's reading, and the recvq drop. */
+  #floodSink(): FloodSink {
+    return {
+      deliver: (item) =>
+        item instanceof ProtocolError
+          ? this.#room.reportError(this.#member, item)
+          : this.#room.handleLine(this.#member, item),
+      setReading: (reading) => this.#channel.setReading(reading),
+      overflow: (error) => {
+        this.#room.reportError(this.#member, error);
+        this.#room.leave(this.#member, RECVQ_EXCEEDED);
+        this.close(RECVQ_EXCEEDED);
+      },
+      exempt: () => this.#member.admin !== undefined,
+    };
   }
 }

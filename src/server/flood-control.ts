@@ -1,0 +1,173 @@
+/**
+ * Flood control for one client: a token bucket of `burst` lines refilled at `ratePerSecond`.
+ * A line that finds a token goes to the room at once; one that does not is held back, in order,
+ * and the client's channel stops being read, so what it sends next waits in the kernel (and then
+ * in the client, once TCP's window closes) rather than in the server: InspIRCd's fakelag. A
+ * timer lets the held lines through as tokens come back, then reading resumes. While a flooder
+ * is held back it costs the loop nothing (its fd is not even watched for reading) beyond one
+ * timer per token. What is held is bounded by one read, and a client whose held-back input passes
+ * `recvqBytes` anyway is dropped (`overflow`).
+ */
+import { ProtocolError } from '../protocol/errors';
+import type { ProtectionCounters } from './counters';
+
+export interface FloodOptions {
+  /** Lines a client may send at once. */
+  burst: number;
+  /** Lines per second after the burst; > 0 (0 turns flood control off: no FloodControl). */
+  ratePerSecond: number;
+  /** Most bytes of input held back before the client is dropped. */
+  recvqBytes: number;
+}
+
+/** One item of a client's input: a decoded line, or the framer's error for an overlong one. */
+export type InputItem = string | ProtocolError;
+
+/** What flood control drives: the connection it belongs to. */
+export interface FloodSink {
+  /** Hand one item to the room now. */
+  deliver(item: InputItem): void;
+  /** Stop or resume reading the client's channel. */
+  setReading(reading: boolean): void;
+  /** The held-back input passed the recvq: tell the client `error`, drop it, `close()` this. */
+  overflow(error: ProtocolError): void;
+  /** True while the client may skip flood control (an admin). */
+  exempt(): boolean;
+}
+
+/** What an overlong line's error counts for against the recvq: it stands for discarded bytes. */
+const ERROR_BYTES = 64;
+
+export class FloodControl {
+  readonly #options: FloodOptions;
+  readonly #sink: FloodSink;
+  readonly #counters: ProtectionCounters;
+  readonly #clock: () => number;
+  readonly #perMs: number;
+  #tokens: number;
+  #stamp: number;
+  // Held-back items from #head on; the array is reset once drained.
+  #held: InputItem[] = [];
+  #head = 0;
+  #heldBytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #drained: (() => void) | undefined;
+  #closed = false;
+
+  constructor(
+    options: FloodOptions,
+    sink: FloodSink,
+    counters: ProtectionCounters,
+    clock: () => number = Date.now,
+  ) {
+    this.#options = options;
+    this.#sink = sink;
+    this.#counters = counters;
+    this.#clock = clock;
+    this.#perMs = options.ratePerSecond / 1000;
+    this.#tokens = options.burst;
+    this.#stamp = clock();
+  }
+
+  /** True while input is held back. */
+  get holding(): boolean {
+    return this.#head < this.#held.length;
+  }
+
+  /** Bytes of input held back now. */
+  get heldBytes(): number {
+    return this.#heldBytes;
+  }
+
+  /** The next item of the client's input, in order: delivered now or held back. */
+  offer(item: InputItem): void {
+    if (this.#closed) return;
+    if (!this.holding && this.#take()) this.#sink.deliver(item);
+    else this.#hold(item);
+  }
+
+  /** Calls `done` once nothing is held back (at once if nothing is). */
+  whenDrained(done: () => void): void {
+    if (!this.holding) return done();
+    this.#drained = done;
+  }
+
+  /** The connection is gone: drop what is held, stop the timer. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    if (this.holding) this.#counters.heldBackClients--;
+    this.#counters.heldBackBytes -= this.#heldBytes;
+    this.#held = [];
+    this.#head = 0;
+    this.#heldBytes = 0;
+    this.#drained = undefined;
+  }
+
+  /** Takes a token if there is one (refilled for the time since the last take). */
+  #take(): boolean {
+    const now = this.#clock();
+    this.#tokens = Math.min(this.#options.burst, this.#tokens + (now - this.#stamp) * this.#perMs);
+    this.#stamp = now;
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return true;
+    }
+    return this.#sink.exempt();
+  }
+
+  #hold(item: InputItem): void {
+    if (!this.holding) {
+      this.#sink.setReading(false);
+      this.#counters.throttled++;
+      this.#counters.heldBackClients++;
+      this.#schedule();
+    }
+    this.#held.push(item);
+    const bytes = typeof item === 'string' ? Buffer.byteLength(item) : ERROR_BYTES;
+    this.#heldBytes += bytes;
+    this.#counters.heldBackBytes += bytes;
+    this.#counters.heldBackLines++;
+    if (this.#heldBytes > this.#options.recvqBytes) this.#overflow();
+  }
+
+  #overflow(): void {
+    const { recvqBytes, ratePerSecond } = this.#options;
+    this.#sink.overflow(
+      new ProtocolError(
+        'recvq-exceeded',
+        `you sent more than ${recvqBytes} bytes faster than ${ratePerSecond} lines/s; ` +
+          'disconnected',
+      ),
+    );
+  }
+
+  /** Wakes up when the next token is due. */
+  #schedule(): void {
+    const wait = Math.max(1, Math.ceil((1 - this.#tokens) / this.#perMs));
+    this.#timer = setTimeout(() => this.#release(), wait);
+  }
+
+  /** Lets held items through while tokens last; resumes reading once none is left. */
+  #release(): void {
+    this.#timer = undefined;
+    while (!this.#closed && this.holding && this.#take()) {
+      const item = this.#held[this.#head] as InputItem;
+      this.#held[this.#head++] = '';
+      const bytes = typeof item === 'string' ? Buffer.byteLength(item) : ERROR_BYTES;
+      this.#heldBytes -= bytes;
+      this.#counters.heldBackBytes -= bytes;
+      this.#sink.deliver(item);
+    }
+    if (this.#closed) return;
+    if (this.holding) return this.#schedule();
+    this.#held = [];
+    this.#head = 0;
+    this.#counters.heldBackClients--;
+    this.#sink.setReading(true);
+    const drained = this.#drained;
+    this.#drained = undefined;
+    drained?.();
+  }
+}

@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'server-full',
   'too-many-connections',
   'recvq-exceeded',
+  'excess-flood',
   'internal-error',
 ] as const;
 

@@ -45,6 +45,9 @@ export const MAX_RECVQ_BYTES = 64 * 1024;
 /** The QUIT reason of a client dropped because its held-back input passed the recvq. */
 export const RECVQ_EXCEEDED = 'recvq exceeded';
 
+/** The QUIT reason of a client dropped for more held-back lines than a minute lets through. */
+export const EXCESS_FLOOD = 'excess flood';
+
 /** Connections from one address (IPv6: one /64) at once (`--max-per-ip`; 0: no limit). */
 export const MAX_PER_IP = 16;
 

@@ -12,7 +12,6 @@ import { Room } from '../chat/room';
 import { addon, type SocketAddress } from '../native/addon';
 import type { EventLoop } from '../loop/event-loop';
 import { formatEvent } from '../protocol/format';
-import { RECVQ_EXCEEDED, SENDQ_EXCEEDED } from '../protocol/limits';
 import { Listener, type RefusalReason } from '../transport/listener';
 import { NodeListener } from '../transport/node-listener';
 import { Admission, type AdmissionLimits, type Refusal, type Ticket } from './admission';
@@ -221,8 +220,7 @@ export class ChatServer {
     const { maxLineBytes, sendqBytes } = this.#options;
     const onClosed = (reason: string): void => {
       ticket.release();
-      if (reason === SENDQ_EXCEEDED) this.counters.drop('sendq');
-      else if (reason === RECVQ_EXCEEDED) this.counters.drop('recvq');
+      this.counters.closed(reason);
     };
     const options = { maxLineBytes, sendqBytes, flood: this.#flood, onClosed };
     new Connection(this.room, open, options, this.#log);

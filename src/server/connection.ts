@@ -7,7 +7,7 @@ import type { Member } from '../chat/member';
 import type { Peer } from '../chat/peer';
 import type { Room } from '../chat/room';
 import { ProtocolError } from '../protocol/errors';
-import { RECVQ_EXCEEDED, SENDQ_EXCEEDED } from '../protocol/limits';
+import { SENDQ_EXCEEDED } from '../protocol/limits';
 import { LineReader } from '../protocol/line-reader';
 import type { Channel, ChannelError, ChannelHandlers } from '../transport/channel';
 import type { FloodControl, FloodSink } from './flood-control';
@@ -127,10 +127,10 @@ export class Connection implements Peer, ChannelHandlers {
           ? this.#room.reportError(this.#member, item)
           : this.#room.handleLine(this.#member, item),
       setReading: (reading) => this.#channel.setReading(reading),
-      overflow: (error) => {
+      overflow: (error, reason) => {
         this.#room.reportError(this.#member, error);
-        this.#room.leave(this.#member, RECVQ_EXCEEDED);
-        this.close(RECVQ_EXCEEDED);
+        this.#room.leave(this.#member, reason);
+        this.close(reason);
       },
       exempt: () => this.#member.admin !== undefined,
     };

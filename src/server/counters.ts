@@ -5,6 +5,7 @@
  * families of counters (the loop's) sit beside it as more lines of `/stats`, not in it.
  */
 import type { StatsLine } from '../chat/commands/stats';
+import { SENDQ_EXCEEDED } from '../protocol/limits';
 
 /** Why a connection was refused (before it joined) or dropped (after). */
 export const DROP_REASONS = [
@@ -14,6 +15,7 @@ export const DROP_REASONS = [
   'handshake-timeout',
   'sendq',
   'recvq',
+  'flood',
 ] as const;
 
 export type DropReason = (typeof DROP_REASONS)[number];
@@ -36,6 +38,14 @@ export class ProtectionCounters {
 
   drop(reason: DropReason): void {
     this.drops[reason]++;
+  }
+
+  /**
+   * A client has left with QUIT `quitReason`: counted if the sendq dropped it (flood control
+   * counts its own drops as it makes them; the connection closes only after a linger).
+   */
+  closed(quitReason: string): void {
+    if (quitReason === SENDQ_EXCEEDED) this.drops.sendq++;
   }
 
   /** `/stats` lines: the current gauges, then the counters. */

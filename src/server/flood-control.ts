@@ -5,10 +5,13 @@
  * in the client, once TCP's window closes) rather than in the server: InspIRCd's fakelag. A
  * timer lets the held lines through as tokens come back, then reading resumes. While a flooder
  * is held back it costs the loop nothing (its fd is not even watched for reading) beyond one
- * timer per token. What is held is bounded by one read, and a client whose held-back input passes
- * `recvqBytes` anyway is dropped (`overflow`).
+ * timer per token. What is held is bounded by one read, and by two limits that drop the client:
+ * its held-back bytes past `recvqBytes` (`recvq exceeded`), or more held-back lines than a
+ * minute lets through (`excess flood`: one read of short lines could otherwise trickle into the
+ * room for hours, even after the client has gone, since its FIN waits behind them).
  */
 import { ProtocolError } from '../protocol/errors';
+import { EXCESS_FLOOD, RECVQ_EXCEEDED } from '../protocol/limits';
 import type { ProtectionCounters } from './counters';
 
 export interface FloodOptions {
@@ -29,14 +32,19 @@ export interface FloodSink {
   deliver(item: InputItem): void;
   /** Stop or resume reading the client's channel. */
   setReading(reading: boolean): void;
-  /** The held-back input passed the recvq: tell the client `error`, drop it, `close()` this. */
-  overflow(error: ProtocolError): void;
+  /**
+   * Too much is held back: tell the client `error`, drop it with QUIT `reason` (RECVQ_EXCEEDED
+   * or EXCESS_FLOOD), and `close()` this.
+   */
+  overflow(error: ProtocolError, reason: string): void;
   /** True while the client may skip flood control (an admin). */
   exempt(): boolean;
 }
 
 /** What an overlong line's error counts for against the recvq: it stands for discarded bytes. */
 const ERROR_BYTES = 64;
+/** Held-back lines may take at most this long to let through at the rate. */
+const MAX_HOLD_SECONDS = 60;
 
 export class FloodControl {
   readonly #options: FloodOptions;
@@ -44,6 +52,7 @@ export class FloodControl {
   readonly #counters: ProtectionCounters;
   readonly #clock: () => number;
   readonly #perMs: number;
+  readonly #maxHeldLines: number;
   #tokens: number;
   #stamp: number;
   // Held-back items from #head on; the array is reset once drained.
@@ -65,6 +74,10 @@ export class FloodControl {
     this.#counters = counters;
     this.#clock = clock;
     this.#perMs = options.ratePerSecond / 1000;
+    this.#maxHeldLines = Math.max(
+      options.burst,
+      Math.ceil(options.ratePerSecond * MAX_HOLD_SECONDS),
+    );
     this.#tokens = options.burst;
     this.#stamp = clock();
   }
@@ -129,18 +142,27 @@ export class FloodControl {
     this.#heldBytes += bytes;
     this.#counters.heldBackBytes += bytes;
     this.#counters.heldBackLines++;
-    if (this.#heldBytes > this.#options.recvqBytes) this.#overflow();
+    if (this.#heldBytes > this.#options.recvqBytes) this.#recvqExceeded();
+    else if (this.#held.length - this.#head > this.#maxHeldLines) this.#excessFlood();
   }
 
-  #overflow(): void {
+  #recvqExceeded(): void {
     const { recvqBytes, ratePerSecond } = this.#options;
+    const text = `you sent more than ${recvqBytes} bytes faster than ${ratePerSecond} lines/s`;
+    this.#counters.drop('recvq');
     this.#sink.overflow(
-      new ProtocolError(
-        'recvq-exceeded',
-        `you sent more than ${recvqBytes} bytes faster than ${ratePerSecond} lines/s; ` +
-          'disconnected',
-      ),
+      new ProtocolError('recvq-exceeded', `${text}; disconnected`),
+      RECVQ_EXCEEDED,
     );
+  }
+
+  #excessFlood(): void {
+    const { ratePerSecond } = this.#options;
+    const text =
+      `you sent more than ${this.#maxHeldLines} lines faster than ${ratePerSecond} a second ` +
+      '(a minute of them)';
+    this.#counters.drop('flood');
+    this.#sink.overflow(new ProtocolError('excess-flood', `${text}; disconnected`), EXCESS_FLOOD);
   }
 
   /** Wakes up when the next token is due. */

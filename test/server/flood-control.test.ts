@@ -13,14 +13,14 @@ interface Probe {
   counters: ProtectionCounters;
   delivered: InputItem[];
   reading: boolean[];
-  overflows: ProtocolError[];
+  overflows: [ProtocolError, string][];
   admin: { exempt: boolean };
 }
 
 function probe(options: Partial<FloodOptions> = {}): Probe {
   const delivered: InputItem[] = [];
   const reading: boolean[] = [];
-  const overflows: ProtocolError[] = [];
+  const overflows: [ProtocolError, string][] = [];
   const admin = { exempt: false };
   const counters = new ProtectionCounters();
   const flood = new FloodControl(
@@ -28,7 +28,7 @@ function probe(options: Partial<FloodOptions> = {}): Probe {
     {
       deliver: (item) => delivered.push(item),
       setReading: (on) => reading.push(on),
-      overflow: (error) => overflows.push(error),
+      overflow: (error, reason) => overflows.push([error, reason]),
       exempt: () => admin.exempt,
     },
     counters,
@@ -94,16 +94,38 @@ test('held-back input past the recvq: one overflow with a clear error', () => {
   p.flood.offer('x');
   for (let i = 0; i < 3; i++) p.flood.offer('y'.repeat(40));
   expect(p.overflows).toEqual([
-    expect.objectContaining({
-      code: 'recvq-exceeded',
-      message: 'you sent more than 100 bytes faster than 10 lines/s; disconnected',
-    }),
+    [
+      expect.objectContaining({
+        code: 'recvq-exceeded',
+        message: 'you sent more than 100 bytes faster than 10 lines/s; disconnected',
+      }),
+      'recvq exceeded',
+    ],
   ]);
+  expect(p.counters.drops.recvq).toBe(1);
   p.flood.close(); // what the connection does then
   expect(p.counters).toMatchObject({ heldBackClients: 0, heldBackBytes: 0 });
   p.flood.offer('after');
   jest.advanceTimersByTime(1000);
   expect(p.delivered).toEqual(['x']);
+});
+
+test('more held-back lines than a minute lets through: excess flood, whatever their size', () => {
+  const p = probe({ burst: 2, ratePerSecond: 1 });
+  for (const line of lines(0, 62)) p.flood.offer(line);
+  expect(p.overflows).toEqual([]);
+  p.flood.offer('one more');
+  expect(p.overflows).toEqual([
+    [
+      expect.objectContaining({
+        code: 'excess-flood',
+        message:
+          'you sent more than 60 lines faster than 1 a second (a minute of them); disconnected',
+      }),
+      'excess flood',
+    ],
+  ]);
+  expect(p.counters.drops.flood).toBe(1);
 });
 
 test('bytes are counted as UTF-8', () => {

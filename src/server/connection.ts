@@ -59,8 +59,9 @@ export class Connection implements Peer, ChannelHandlers {
     this.#room = room;
     this.#onClosed = options.onClosed; // HARDEN
     this.#flood = options.flood?.(this.#floodSink()); // HARDEN: lines go through it, in order
-    if (this.#flood !== undefined)
-      this.#onLine = this.#onError = this.#flood.offer.bind(this.#flood);
+    if (this.#flood !== undefined) {
+      this.#onLine = this.#onError = this.#flood.offer.bind(this.#flood); // HARDEN
+    }
     this.#reader = new LineReader({ maxLineBytes: options.maxLineBytes });
     this.#sendqBytes = options.sendqBytes;
     this.#channel = open(this);

@@ -8,6 +8,8 @@
 import { adminRoom, joinFrom, turnedAway, turnedAwayTls } from '../helpers/admin';
 import { ChatClient, event } from '../helpers/chat-client';
 import { startServer } from '../helpers/process';
+import { eventually } from '../helpers/teardown';
+import { rawConnect } from '../helpers/tls-room';
 import { serverStats } from '../helpers/stats';
 import { logged } from '../helpers/tls';
 
@@ -98,4 +100,24 @@ test('the defaults: the fd ceiling decides --max-clients; 16 per address; /stats
   expect(await someone.next()).toEqual(
     event('ERROR', ['not-permitted'], '/stats is for admins; /login <name> <password> first'),
   );
+});
+
+test('a TLS connection flood over a limit: 16 are told in-band, the rest closed at once', async () => {
+  const { server, admin } = await adminRoom([
+    '--max-per-ip',
+    '1',
+    '--limit-loopback',
+    '--handshake-timeout',
+    '2',
+  ]);
+  // The admin holds 127.0.0.1's one place; these never start their handshake.
+  const raws = await Promise.all(Array.from({ length: 40 }, () => rawConnect(server.tlsPort)));
+  let closed = 0;
+  for (const raw of raws) void raw.closed.then(() => closed++);
+  await eventually(() => (closed === 24 ? true : undefined));
+  expect(closed).toBe(24); // the 16 told in-band wait for their handshake, up to the timeout
+  await Promise.all(raws.map((raw) => raw.closed));
+  const stats = await serverStats(admin);
+  expect(stats.get('drops-too-many-connections')).toBe('40');
+  expect(stats.get('drops-handshake-timeout')).toBe('16');
 });

@@ -117,6 +117,7 @@ test('a TLS connection flood over a limit: 16 are told in-band, the rest closed 
   await eventually(() => (closed === 24 ? true : undefined));
   expect(closed).toBe(24); // the 16 told in-band wait for their handshake, up to the timeout
   await Promise.all(raws.map((raw) => raw.closed));
+  await logged(server, /^TLS handshake failed: handshake timed out after 2000 ms$/, 16);
   const stats = await serverStats(admin);
   expect(stats.get('drops-too-many-connections')).toBe('40');
   expect(stats.get('drops-handshake-timeout')).toBe('16');

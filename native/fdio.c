@@ -170,12 +170,24 @@ int sc_fd_set_nodelay(int fd, int on) {
                                                                          : 0;
 }
 
+/* Probes 1 s apart, 10 unanswered ones drop the peer: what libuv sets for
+ * Node's own sockets, so every backend detects a vanished peer alike. */
+#define SC_KEEPALIVE_INTERVAL 1
+#define SC_KEEPALIVE_PROBES 10
+
 int sc_fd_set_keepalive(int fd, int on, int idle_seconds) {
+  int interval = SC_KEEPALIVE_INTERVAL;
+  int probes = SC_KEEPALIVE_PROBES;
+
   if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof(on)) < 0)
     return -errno;
-  if (on && idle_seconds > 0 &&
-      setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_seconds,
-                 sizeof(idle_seconds)) < 0)
+  if (!on || idle_seconds <= 0)
+    return 0;
+  if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle_seconds,
+                 sizeof(idle_seconds)) < 0 ||
+      setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval,
+                 sizeof(interval)) < 0 ||
+      setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &probes, sizeof(probes)) < 0)
     return -errno;
   return 0;
 }

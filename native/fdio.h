@@ -53,7 +53,8 @@ int sc_fd_shutdown(int fd, int how); /* SHUT_RD, SHUT_WR, SHUT_RDWR */
 int sc_fd_close(int fd);
 
 int sc_fd_set_nodelay(int fd, int on);
-/* idle_seconds <= 0 keeps the kernel's default idle time. */
+/* idle_seconds <= 0 keeps the kernel's defaults; otherwise probes then go
+ * every second, and 10 unanswered ones drop the connection (ETIMEDOUT). */
 int sc_fd_set_keepalive(int fd, int on, int idle_seconds);
 
 /* Raise the soft RLIMIT_NOFILE to the hard limit; returns the new soft

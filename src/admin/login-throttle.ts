@@ -63,7 +63,8 @@ export interface Attempt {
   release(): void;
 }
 
-function throttleKey(address: string): string {
+/** The key failures (and, in the server, connections) from `address` are counted under. */
+export function throttleKey(address: string): string {
   const parsed = parseAddress(address);
   if (parsed === undefined) return address;
   if (parsed.kind() === 'ipv4') return parsed.toString();

@@ -15,6 +15,7 @@ import { parseCommand } from '../protocol/parse';
 import { commandTable, COMMANDS, runCommand } from './commands/command-table';
 import type { ChatEventType, CommandRoom, CommandTable } from './commands/context';
 import { NO_MODERATION, type Moderation } from './commands/moderation';
+import type { StatsSource } from './commands/stats';
 import { Member } from './member';
 import type { Peer } from './peer';
 import { isAscii, WordFilter, wordsOf } from './word-filter';
@@ -46,6 +47,13 @@ export interface RoomOptions {
   welcome?: string;
   /** Admin accounts and bans (default: none, so no admin commands can run). */
   moderation?: Moderation;
+  /** What `/stats` reports (default: nothing). */
+  stats?: StatsSource;
+  /**
+   * Told of an exception thrown while carrying out a member's line: a bug, since handlers return
+   * errors for bad input. Default: its stack on stderr. The member gets `ERROR internal-error`.
+   */
+  onInternalError?: (error: unknown, member: Member) => void;
 }
 
 /** Sent to everyone by {@link Room.shutdown}, and the reason its closes carry. */
@@ -56,6 +64,15 @@ const SPACE = 0x20;
 const TAB = 0x09;
 
 const DEFAULT_WELCOME = 'welcome to selectchat; /help lists the commands, /nick <name> renames you';
+
+const INTERNAL_ERROR = new ProtocolError(
+  'internal-error',
+  'the server failed to carry out that line (a bug, now in its log); it was dropped',
+);
+
+function printInternalError(error: unknown): void {
+  process.stderr.write(`internal error: ${error instanceof Error ? error.stack : String(error)}\n`);
+}
 
 /** One chat room. */
 export class Room implements CommandRoom {
@@ -70,6 +87,7 @@ export class Room implements CommandRoom {
   readonly #formatter: EventFormatter;
   readonly #welcome: string;
   readonly #moderation: Moderation;
+  readonly #onInternalError: (error: unknown, member: Member) => void;
   #nextGuest = 1;
   #closing = false;
 
@@ -80,7 +98,11 @@ export class Room implements CommandRoom {
     this.#formatter = new EventFormatter(this.#clock);
     this.#welcome = options.welcome ?? DEFAULT_WELCOME;
     this.#moderation = options.moderation ?? NO_MODERATION;
-    this.commands = options.moderation === undefined ? COMMANDS : commandTable(options.moderation);
+    this.#onInternalError = options.onInternalError ?? printInternalError;
+    this.commands =
+      options.moderation === undefined && options.stats === undefined
+        ? COMMANDS
+        : commandTable(this.#moderation, options.stats);
   }
 
   /** Number of members. */
@@ -111,15 +133,23 @@ export class Room implements CommandRoom {
   /**
    * Carries out one decoded line from `member`: a command, or text to say. Errors go back to the
    * member as one `ERROR` line. Blank lines, and lines from a member that has left, are ignored.
+   * Never throws: every client line enters the chat here, so this is where a bug that one line
+   * hits (a handler or the formatter throwing) is caught, reported, and kept from the others.
    */
   handleLine(member: Member, line: string): void {
     if (!member.present) return;
-    const command = parseCommand(line);
-    if (command === null) return;
-    member.lastActiveAt = this.#clock();
-    const outcome =
-      command instanceof ProtocolError ? command : runCommand(this.commands, this, member, command);
-    if (outcome !== undefined) this.reportError(member, outcome);
+    try {
+      const command = parseCommand(line);
+      if (command === null) return;
+      member.lastActiveAt = this.#clock();
+      const outcome =
+        command instanceof ProtocolError
+          ? command
+          : runCommand(this.commands, this, member, command);
+      if (outcome !== undefined) this.reportError(member, outcome);
+    } catch (error) {
+      this.#internalError(member, error);
+    }
   }
 
   /**
@@ -136,10 +166,14 @@ export class Room implements CommandRoom {
       this.handleLine(member, bytes.toString('utf8', start, end));
       return;
     }
-    const now = this.#clock();
-    member.lastActiveAt = now;
-    const line = this.#formatter.formatBytes(now, 'MSG', member.nick, bytes, start, end);
-    this.#fanOut(line, this.#audience(), undefined, bytes, start, end);
+    try {
+      const now = this.#clock();
+      member.lastActiveAt = now;
+      const line = this.#formatter.formatBytes(now, 'MSG', member.nick, bytes, start, end);
+      this.#fanOut(line, this.#audience(), undefined, bytes, start, end);
+    } catch (error) {
+      this.#internalError(member, error); // as in handleLine: one line's bug stays its own
+    }
   }
 
   /** Sends `ERROR <code> :<message>` to `member` (e.g. `line-too-long` from the framer). */
@@ -256,6 +290,16 @@ export class Room implements CommandRoom {
     this.#byNick.delete(nickKey(member.nick));
     member.setNick(nick);
     this.#byNick.set(nickKey(nick), member);
+  }
+
+  /** A line threw: tell the owner (it logs the stack) and the member, and carry on. */
+  #internalError(member: Member, error: unknown): void {
+    try {
+      this.#onInternalError(error, member);
+      this.reportError(member, INTERNAL_ERROR);
+    } catch {
+      // Reporting failed too: nothing more can be done for this line, and the others go on.
+    }
   }
 
   /** Sends one encoded line to every member but `except`. */

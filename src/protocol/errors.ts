@@ -19,13 +19,15 @@ export const ERROR_CODES = [
   'rate-limited',
   'banned',
   'no-such-ban',
+  'server-full',
+  'too-many-connections',
+  'recvq-exceeded',
+  'excess-flood',
+  'internal-error',
 ] as const;
 
-/**
- * Codes reserved for later features (connection limits, flood control). They are part of the
- * type now so that PROTOCOL.md can promise them and clients can prepare.
- */
-export const RESERVED_ERROR_CODES = ['server-full', 'too-many-connections'] as const;
+/** Codes reserved for later features; none today (clients may prepare for those listed here). */
+export const RESERVED_ERROR_CODES = [] as const;
 
 /** A wire error code. */
 export type ErrorCode = (typeof ERROR_CODES)[number] | (typeof RESERVED_ERROR_CODES)[number];

@@ -55,6 +55,7 @@ const SHAPES: Readonly<Record<string, Shape>> = {
   KICK: { minArgs: 2, maxArgs: 2, text: true },
   BAN: { minArgs: 2, maxArgs: 2, text: true },
   BANS: { minArgs: 4, maxArgs: 4, text: true },
+  STATS: { minArgs: 2, maxArgs: 2, text: false },
 };
 
 const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -6,7 +6,7 @@
 import { LineArena } from './line-arena';
 
 /**
- * Event types the server sends. Later features append to this list (`KICK`, `BAN`, `BANS`);
+ * Event types the server sends. Later features append to this list (`KICK`, `BAN`, `BANS`, `STATS`);
  * clients must ignore types they do not know.
  */
 export const EVENT_TYPES = [
@@ -25,6 +25,7 @@ export const EVENT_TYPES = [
   'KICK',
   'BAN',
   'BANS',
+  'STATS',
 ] as const;
 
 /** One server event type. */

@@ -1,6 +1,6 @@
 /**
  * Protocol limits and defaults, in one place so that PROTOCOL.md, the CLI flags and the tests
- * agree. Later issues (flood control, SendQ) add their defaults here too.
+ * agree.
  */
 
 /** Longest client line in bytes, not counting its `\n` or `\r\n` (`--max-line`). */
@@ -29,3 +29,27 @@ export const MAX_SENDQ_BYTES = 1024 * 1024;
 
 /** The QUIT reason of a client dropped for not reading. */
 export const SENDQ_EXCEEDED = 'sendq exceeded';
+
+/** Lines a client may send at once before flood control holds its input back (`--flood-burst`). */
+export const FLOOD_BURST_LINES = 10;
+
+/** Lines per second a client may send after its burst (`--flood-rate`; 0 turns it off). */
+export const FLOOD_RATE_LINES = 5;
+
+/**
+ * Most bytes of a client's input the server holds back for flood control (`--recvq`): past it,
+ * the client is disconnected with `QUIT <nick> :recvq exceeded`.
+ */
+export const MAX_RECVQ_BYTES = 64 * 1024;
+
+/** The QUIT reason of a client dropped because its held-back input passed the recvq. */
+export const RECVQ_EXCEEDED = 'recvq exceeded';
+
+/** The QUIT reason of a client dropped for more held-back lines than a minute lets through. */
+export const EXCESS_FLOOD = 'excess flood';
+
+/** Connections from one address (IPv6: one /64) at once (`--max-per-ip`; 0: no limit). */
+export const MAX_PER_IP = 16;
+
+/** Seconds of silence before TCP keepalive probes a connection (`--keepalive`; 0: off). */
+export const KEEPALIVE_SECONDS = 60;

@@ -21,7 +21,8 @@ export type Command =
   | { kind: 'kick'; nick: string; reason?: string }
   | { kind: 'ban'; target: string; durationMs?: number; reason?: string }
   | { kind: 'unban'; target: string }
-  | { kind: 'bans' };
+  | { kind: 'bans' }
+  | { kind: 'stats' };
 
 /** The name of a command, which is also its `/name`. */
 export type CommandKind = Command['kind'];
@@ -54,6 +55,7 @@ export const COMMAND_SYNTAX: { readonly [K in CommandKind]: CommandSyntax } = {
   ban: { usage: '/ban <target> [duration] [reason]', aliases: [] },
   unban: { usage: '/unban <target>', aliases: [] },
   bans: { usage: '/bans', aliases: [] },
+  stats: { usage: '/stats', aliases: [] },
 };
 
 const DAY_MS = 86_400_000;
@@ -187,6 +189,7 @@ const PARSERS: { readonly [K in CommandKind]: Parser } = {
   ban: parseBan,
   unban: (rest) => wrap(oneWord('unban', rest), (target) => ({ kind: 'unban', target })),
   bans: (rest) => (rest === '' ? { kind: 'bans' } : usageError('bans', 'invalid-argument')),
+  stats: (rest) => (rest === '' ? { kind: 'stats' } : usageError('stats', 'invalid-argument')),
 };
 
 /** `/ban <target> [duration] [reason]`: a second word starting with a digit is a duration. */

@@ -4,31 +4,32 @@
  * carry bytes: raw fds on the readiness loop, or Node's own sockets
  * (`--backend node`).
  */
-import type net from 'node:net';
-import type tls from 'node:tls';
-
 import type { ServerModeration } from '../admin/moderation';
 import { describeBan } from '../chat/commands/moderation';
+import type { StatsLine } from '../chat/commands/stats';
+import type { Member } from '../chat/member';
 import { Room } from '../chat/room';
 import { addon, type SocketAddress } from '../native/addon';
 import type { EventLoop } from '../loop/event-loop';
 import { formatEvent } from '../protocol/format';
-import type { Channel, ChannelHandlers } from '../transport/channel';
-import { FdSocket } from '../transport/fd-socket';
 import { Listener, type RefusalReason } from '../transport/listener';
-import { NodeChannel, peerOf } from '../transport/node-channel';
 import { NodeListener } from '../transport/node-listener';
-import { NodeTlsChannel } from '../transport/node-tls-channel';
-import { TlsChannel } from '../transport/tls-channel';
-import { Connection, type ChannelFactory } from './connection';
+import { Admission, type AdmissionLimits, type Refusal, type Ticket } from './admission';
+import { Connection, type ChannelFactory, type ConnectionOptions } from './connection';
+import { ServerCounters } from './counters';
+import { FloodControl, type FloodOptions } from './flood-control';
 import type { Logger } from './log';
-import { ServerCounters, type ServerStats } from './server-stats';
+import { describeStats, loopStatsLines } from './server-stats';
+import {
+  fdArrival,
+  socketArrival,
+  type Arrival,
+  type ListenerKind,
+  type PendingTls,
+  type TlsListenOptions,
+} from './arrival';
 
-export interface TlsListenOptions {
-  port: number;
-  context: tls.SecureContext;
-  handshakeTimeoutMs: number;
-}
+export type { ListenerKind, TlsListenOptions } from './arrival';
 
 export interface ChatServerOptions {
   host: string;
@@ -42,24 +43,33 @@ export interface ChatServerOptions {
   maxFds: number;
   /** Admin accounts and bans; without it, no admins and no bans. */
   moderation?: ServerModeration;
+  /** --max-clients, --max-per-ip, --limit-loopback. */
+  limits: AdmissionLimits;
+  /** undefined: no flood control (`--flood-rate 0`). */
+  flood: FloodOptions | undefined;
+  /** Seconds of silence before TCP keepalive probes; 0: no keepalive. */
+  keepaliveSeconds: number;
+  /** The settings `/stats` reports first (the limits above, and the others the server runs with). */
+  settings?: readonly StatsLine[];
 }
 
-export type ListenerKind = 'plain' | 'tls';
-
-/** A TLS channel during its handshake, on either transport. */
-interface PendingTls extends Channel {
-  readonly description: string;
-  attach(handlers: ChannelHandlers): void;
-}
-
-interface HandshakeHooks {
-  onSecure(): void;
-  onFailure(error: Error): void;
-}
-
-const REFUSALS: Record<RefusalReason, string> = {
+const REFUSALS: Record<RefusalReason | Refusal, string> = {
   'server-full': 'the server is full; try again later',
+  'too-many-connections': 'too many connections from your address; close one and try again',
 };
+
+/**
+ * Refused TLS connections told why in-band at once, at most: each costs a handshake, so past this
+ * (a connection flood) they are closed without a word, as a TLS port can only do in cleartext.
+ */
+const MAX_TLS_REFUSALS = 16;
+
+/** The error message a TLS channel's handshake timer gives. */
+const HANDSHAKE_TIMED_OUT = /^handshake timed out /;
+
+function errorLine(code: Refusal | 'banned', text: string): Buffer {
+  return formatEvent(new Date().toISOString(), 'ERROR', [code], text);
+}
 
 /** Shows an address the way users type it: `[::1]:7000`, `127.0.0.1:7000`. */
 export function formatAddress({ address, port }: Pick<SocketAddress, 'address' | 'port'>): string {
@@ -71,11 +81,15 @@ export class ChatServer {
   readonly listeners = new Map<ListenerKind, Listener | NodeListener>();
   /** Resolves once every listener listens; rejects as the constructor throws (Node's listen is late). */
   readonly listening: Promise<void>;
+  /** Joins, lines, refusals, drops, flood control, internal errors: what `/stats` counts. */
+  readonly counters = new ServerCounters();
+  readonly admission: Admission;
   #loop: EventLoop | undefined; // undefined: Node's own sockets carry the bytes
   #log: Logger;
   #options: ChatServerOptions;
   #handshakes = new Set<PendingTls>();
-  #counters = new ServerCounters();
+  #tlsRefusals = 0;
+  #flood: ConnectionOptions['flood'];
   #startedAt = Date.now();
 
   /** Starts listening at once; throws a coded error (EADDRINUSE, ...) if it cannot. */
@@ -83,7 +97,16 @@ export class ChatServer {
     this.#loop = loop;
     this.#log = log;
     this.#options = options;
-    this.room = new Room({ moderation: options.moderation });
+    this.admission = new Admission(options.limits);
+    const flood = options.flood;
+    if (flood !== undefined) {
+      this.#flood = (sink) => new FloodControl(flood, sink, this.counters);
+    }
+    this.room = new Room({
+      moderation: options.moderation,
+      stats: () => this.stats(),
+      onInternalError: (error, member) => this.#internalError(error, member),
+    });
     const closeListeners = (error: unknown): never => {
       for (const listener of this.listeners.values()) listener.close();
       throw error;
@@ -105,16 +128,22 @@ export class ChatServer {
     this.room.shutdown();
   }
 
-  /** What the server and its loop have done since start (a snapshot; for `/stats`). */
-  stats(): ServerStats {
-    const counters = this.#counters;
-    return {
-      uptimeS: (Date.now() - this.#startedAt) / 1000,
-      clients: { connected: this.room.size, joined: counters.joined },
-      messages: counters.lines,
-      drops: { sendq: counters.sendqDrops, refused: counters.refused },
-      loop: this.#loop?.stats(),
-    };
+  /** What `/stats` shows: the settings, the current counts, the counters, then the loop's. */
+  stats(): StatsLine[] {
+    return [
+      ...(this.#options.settings ?? []),
+      ['uptime-s', Math.floor((Date.now() - this.#startedAt) / 1000)],
+      ['clients', this.room.size],
+      ['handshakes', this.#handshakes.size],
+      ...this.admission.statsLines(),
+      ...this.counters.statsLines(),
+      ...loopStatsLines(this.#loop?.stats()),
+    ];
+  }
+
+  /** One line for the log at shutdown: what the server and its loop did. */
+  summary(): string {
+    return describeStats(this.counters, this.room.size, this.#loop?.stats());
   }
 
   #listen(kind: ListenerKind, port: number): Promise<void> {
@@ -139,15 +168,11 @@ export class ChatServer {
   }
 
   #createListener(kind: ListenerKind, port: number, loop: EventLoop): Listener {
-    const accept = kind === 'plain' ? this.#acceptPlain : this.#acceptTls;
     return new Listener(
       loop,
       { host: this.#options.host, port },
       {
-        onConnection: (fd, peer) => {
-          addon.fdSetNoDelay(fd, 1);
-          accept(loop, fd, peer);
-        },
+        onConnection: (fd, peer) => this.#arrive(fdArrival(kind, loop, fd, peer, this.#options)),
         onRefused: (fd, peer, reason) =>
           this.#refuse(kind, peer, reason, (line) => addon.fdWrite(fd, line, 0, line.length)),
         onError: (error) => this.#log.warn(`accept failed: ${error.message}`),
@@ -160,14 +185,7 @@ export class ChatServer {
     return new NodeListener(
       { host, port, maxFds },
       {
-        onConnection: (socket) => {
-          socket.setNoDelay(true);
-          if (kind === 'plain') {
-            this.#admit('plain', peerOf(socket), (handlers) =>
-              new NodeChannel(socket).attach(handlers),
-            );
-          } else this.#acceptNodeTls(socket);
-        },
+        onConnection: (socket) => this.#arrive(socketArrival(kind, socket, this.#options)),
         onRefused: (socket, peer, reason) =>
           this.#refuse(kind, peer, reason, (line) => socket.write(line)),
         onError: (error) => this.#log.warn(`accept failed: ${error.message}`),
@@ -175,64 +193,98 @@ export class ChatServer {
     );
   }
 
-  #join(open: (handlers: ChannelHandlers) => Channel): void {
+  /** A new connection: counted and carried on, or turned away over a limit. */
+  #arrive(arrival: Arrival): void {
+    const ticket = this.admission.admit(arrival.peer.address);
+    if (typeof ticket === 'string') return this.#turnAway(arrival, ticket);
+    try {
+      if (arrival.kind === 'plain')
+        return this.#admit('plain', arrival.peer, ticket, arrival.plain);
+      this.#handshake(arrival, ticket.release, (open) =>
+        this.#admit('tls', arrival.peer, ticket, open),
+      );
+    } catch (error) {
+      ticket.release(); // the channel could not be made: the listener refuses the fd
+      throw error;
+    }
+  }
+
+  /**
+   * Over a limit: one ERROR line, then the close. On TLS the line can only be told once the
+   * handshake is done, as for a ban; a few such handshakes at a time, then silence.
+   */
+  #turnAway(arrival: Arrival, reason: Refusal): void {
+    const { kind, peer } = arrival;
+    this.counters.drop(reason);
+    this.#log.warn(`refused ${formatAddress(peer)} (${kind}): ${reason}`);
+    const line = errorLine(reason, REFUSALS[reason]);
+    if (kind === 'plain') return arrival.refuse(line);
+    if (this.#tlsRefusals >= MAX_TLS_REFUSALS) return arrival.refuse();
+    this.#tlsRefusals++;
+    const done = (): void => void this.#tlsRefusals--;
+    this.#handshake(arrival, done, (open) => this.#tellAndClose(open, line, done));
+  }
+
+  #join(open: ChannelFactory, ticket: Ticket): void {
     const { maxLineBytes, sendqBytes } = this.#options;
-    const counters = this.#counters;
+    const onClosed = (): void => ticket.release();
+    const { counters } = this;
     counters.joined++;
-    new Connection(this.room, open, { maxLineBytes, sendqBytes, counters }, this.#log);
+    const options = { maxLineBytes, sendqBytes, counters, flood: this.#flood, onClosed };
+    new Connection(this.room, open, options, this.#log);
   }
 
   /**
    * A banned address is told why and closed before it joins, so nobody sees a JOIN. Over TLS this
    * happens once the handshake is done: a cleartext line on a TLS port would only be garbage.
    */
-  #admit(kind: ListenerKind, peer: SocketAddress, open: ChannelFactory): void {
+  #admit(kind: ListenerKind, peer: SocketAddress, ticket: Ticket, open: ChannelFactory): void {
     const ban = this.#options.moderation?.addressBan(peer.address);
-    if (ban === undefined) return this.#join(open);
-    const channel = open({
-      onData: () => undefined,
-      onEnd: () => undefined,
-      onClose: () => undefined,
-    });
-    channel.write(formatEvent(new Date().toISOString(), 'ERROR', ['banned'], describeBan(ban)));
-    channel.end();
+    if (ban === undefined) return this.#join(open, ticket);
+    this.counters.drop('banned');
+    this.#tellAndClose(open, errorLine('banned', describeBan(ban)), ticket.release);
     this.#log.info(
       { peer: formatAddress(peer) },
       `refused (${kind}): banned (ban on ${ban.target})`,
     );
   }
 
-  #acceptPlain = (loop: EventLoop, fd: number, peer: SocketAddress): void => {
-    this.#admit('plain', peer, (handlers) => new FdSocket(loop, fd, peer, handlers));
-  };
-
-  #acceptTls = (loop: EventLoop, fd: number, peer: SocketAddress): void => {
-    const options = this.#options.tls as TlsListenOptions;
-    this.#handshake(peer, (hooks) => new TlsChannel(loop, fd, peer, options, hooks));
-  };
-
-  #acceptNodeTls(socket: net.Socket): void {
-    const options = this.#options.tls as TlsListenOptions;
-    this.#handshake(peerOf(socket), (hooks) => new NodeTlsChannel(socket, options, hooks));
+  /** Opens the channel only to send `line` and close it gracefully; `onClose` once closed. */
+  #tellAndClose(open: ChannelFactory, line: Buffer, onClose: () => void): void {
+    const channel = open({ onData: () => undefined, onEnd: () => undefined, onClose });
+    channel.write(line);
+    channel.end();
   }
 
-  /** A TLS client joins the room only once its handshake has succeeded. */
-  #handshake(peer: SocketAddress, open: (hooks: HandshakeHooks) => PendingTls): void {
-    const channel = open({
+  /** A TLS client goes on (`secure`) only once its handshake has succeeded; else `failed`. */
+  #handshake(arrival: Arrival, failed: () => void, secure: (open: ChannelFactory) => void): void {
+    const peer = formatAddress(arrival.peer);
+    const channel = arrival.tls({
       onSecure: () => {
         this.#handshakes.delete(channel);
-        this.#log.debug({ peer: formatAddress(peer) }, `TLS: ${channel.description}`);
-        this.#admit('tls', peer, (handlers) => {
+        this.#log.debug({ peer }, `TLS: ${channel.description}`);
+        secure((handlers) => {
           channel.attach(handlers);
           return channel;
         });
       },
       onFailure: (error) => {
         this.#handshakes.delete(channel);
-        this.#log.info({ peer: formatAddress(peer) }, `TLS handshake failed: ${error.message}`);
+        failed();
+        if (HANDSHAKE_TIMED_OUT.test(error.message)) this.counters.drop('handshake-timeout');
+        this.#log.info({ peer }, `TLS handshake failed: ${error.message}`);
       },
     });
     this.#handshakes.add(channel);
+  }
+
+  /** A line hit a bug: log it with its stack; the room has answered `ERROR internal-error`. */
+  #internalError(error: unknown, member: Member): void {
+    this.counters.internalErrors++;
+    this.#log.error(
+      { err: error, peer: member.address },
+      `internal error carrying out a line from ${member.nick}; the server goes on`,
+    );
   }
 
   /**
@@ -245,10 +297,8 @@ export class ChatServer {
     reason: RefusalReason,
     write: (line: Buffer) => unknown,
   ): void {
-    this.#counters.refused++;
-    if (kind === 'plain') {
-      write(formatEvent(new Date().toISOString(), 'ERROR', [reason], REFUSALS[reason]));
-    }
+    this.counters.drop(reason);
+    if (kind === 'plain') write(errorLine(reason, REFUSALS[reason]));
     this.#log.warn(`refused ${formatAddress(peer)} (${kind}): ${reason}`);
   }
 }

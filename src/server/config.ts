@@ -2,7 +2,15 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 import { addon } from '../native/addon';
-import { MAX_LINE_BYTES, MAX_SENDQ_BYTES } from '../protocol/limits';
+import {
+  FLOOD_BURST_LINES,
+  FLOOD_RATE_LINES,
+  KEEPALIVE_SECONDS,
+  MAX_LINE_BYTES,
+  MAX_PER_IP,
+  MAX_RECVQ_BYTES,
+  MAX_SENDQ_BYTES,
+} from '../protocol/limits';
 import { DEFAULT_MAX_FDS } from '../loop/event-loop';
 import { LOG_LEVELS, type LogLevel } from './log';
 
@@ -26,6 +34,17 @@ export interface ServerConfig {
   backend: string;
   allowPlainLogin: boolean;
   traceLoop: boolean;
+  /** undefined: what the fd ceiling leaves room for (see defaultMaxClients) */
+  maxClients: number | undefined;
+  /** 0: no limit */
+  maxPerIp: number;
+  limitLoopback: boolean;
+  floodBurst: number;
+  /** lines per second; 0: flood control off */
+  floodRate: number;
+  recvq: number;
+  /** seconds; 0: off */
+  keepalive: number;
 }
 
 /** The native loop's backends (select, poll, epoll where built), and Node's own sockets. */
@@ -35,6 +54,17 @@ function integer(min: number, max: number, what: string): (value: string) => num
   return (value) => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new InvalidArgumentError(`must be ${what} from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
+
+/** A decimal number such as `5` or `0.5`, from `min` to `max`. */
+function decimal(min: number, max: number, what: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) {
       throw new InvalidArgumentError(`must be ${what} from ${min} to ${max}`);
     }
     return n;
@@ -93,6 +123,49 @@ export function parseConfig(argv: string[]): ServerConfig {
         `(default: ${DEFAULT_MAX_FDS} for select, the fd limit for the others; ` +
         'at most the fd limit less a reserve)',
       integer(64, 1 << 20, 'a number'),
+    )
+    .option(
+      '--max-clients <n>',
+      'connections at once; past it newcomers get ERROR server-full ' +
+        '(default: as many as the fd ceiling leaves room for)',
+      integer(1, 1 << 20, 'a number'),
+    )
+    .option(
+      '--max-per-ip <n>',
+      'connections at once from one address (IPv6: one /64); past it, ' +
+        'ERROR too-many-connections (0: no limit)',
+      integer(0, 1 << 20, 'a number'),
+      MAX_PER_IP,
+    )
+    .option(
+      '--limit-loopback',
+      'apply --max-per-ip to loopback clients too (by default they are exempt: ' +
+        "local users, or a proxy in front of the server, share the machine's address)",
+      false,
+    )
+    .option(
+      '--flood-burst <lines>',
+      'lines a client may send at once before flood control holds the rest back',
+      integer(1, 100_000, 'a number of lines'),
+      FLOOD_BURST_LINES,
+    )
+    .option(
+      '--flood-rate <lines>',
+      'lines per second a client may send after its burst; the rest wait (0: flood control off)',
+      decimal(0, 100_000, 'lines per second'),
+      FLOOD_RATE_LINES,
+    )
+    .option(
+      '--recvq <bytes>',
+      'most input held back from a flooding client; past it the client is dropped',
+      integer(1024, 1 << 30, 'a size in bytes'),
+      MAX_RECVQ_BYTES,
+    )
+    .option(
+      '--keepalive <seconds>',
+      'TCP keepalive: probe a connection silent this long, drop it if it does not answer (0: off)',
+      integer(0, 32767, 'seconds'),
+      KEEPALIVE_SECONDS,
     )
     .option(
       '--allow-plain-login',

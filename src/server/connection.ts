@@ -6,12 +6,13 @@
 import type { Member } from '../chat/member';
 import type { Peer } from '../chat/peer';
 import type { Room } from '../chat/room';
-import type { ProtocolError } from '../protocol/errors';
+import { ProtocolError } from '../protocol/errors';
 import { SENDQ_EXCEEDED } from '../protocol/limits';
 import { decodeLine, LineReader, lineTooLong } from '../protocol/line-reader';
 import type { Channel, ChannelError, ChannelHandlers, LineHandlers } from '../transport/channel';
+import { ServerCounters } from './counters';
+import type { FloodControl, FloodSink, InputItem } from './flood-control';
 import type { Logger } from './log';
-import { ServerCounters } from './server-stats';
 
 export interface ConnectionOptions {
   maxLineBytes: number;
@@ -19,6 +20,10 @@ export interface ConnectionOptions {
   sendqBytes: number;
   /** Where the server counts lines and drops; default: counters nobody reads. */
   counters?: ServerCounters;
+  /** Makes this client's flood control (src/server/flood-control.ts); undefined: none. */
+  flood?: (sink: FloodSink) => FloodControl;
+  /** The connection has closed, for `reason` (its QUIT reason). */
+  onClosed?: (reason: string) => void;
 }
 
 /** Opens the channel, handing it the connection's handlers. */
@@ -60,14 +65,18 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
   #owing = false; // in `owing`, to be judged after this turn
   #closeReason: string | undefined; // set when the server or the client (/quit) closed it
   #counters: ServerCounters;
+  #flood: FloodControl | undefined; // undefined: every line goes to the room at once
+  #onClosed: ((reason: string) => void) | undefined;
   #onText = (line: string): void => this.#takeText(line);
-  #onError = (error: ProtocolError): void => this.#room.reportError(this.#member, error);
+  #onError = (error: ProtocolError): void => this.#take(error);
 
   constructor(room: Room, open: ChannelFactory, options: ConnectionOptions, log: Logger) {
     this.#room = room;
     this.#maxLineBytes = options.maxLineBytes;
     this.#sendqBytes = options.sendqBytes;
     this.#counters = options.counters ?? new ServerCounters();
+    this.#onClosed = options.onClosed;
+    this.#flood = options.flood?.(this.#floodSink());
     this.#channel = open(this);
     // Nothing is read before the next loop turn, so the framing can be chosen now.
     if (this.#channel.readLines?.(this.#maxLineBytes, this) !== true) {
@@ -92,20 +101,22 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
 
   close(reason: string): void {
     this.#closeReason ??= reason;
+    this.#flood?.close(); // what it still held back is moot
     this.#channel.end();
   }
 
   // Input. Every line a client sends reaches the room through onLine (framed by the transport)
-  // or #takeText (framed here), in order, one at a time: this is where flood control will decide,
-  // line by line, to hand a line over now or to hold it back (copying its bytes, which are valid
-  // only during the call) and stop reading (`channel.setReading(false)`) until it is let through.
+  // or #takeText (framed here), in order, one at a time. Flood control decides, line by line,
+  // to hand a line over now or to hold it back (as text: its bytes are valid only during the
+  // call), and stops reading the channel until what it holds has been let through.
 
   onData(chunk: Buffer): void {
     (this.#reader as LineReader).push(chunk, this.#onText, this.#onError);
   }
 
   onLine(bytes: Buffer, start: number, end: number, clean: boolean): void {
-    if (clean) {
+    // The fast path: a clean line that flood control lets through now stays bytes.
+    if (clean && (this.#flood === undefined || this.#flood.admit())) {
       this.#counters.lines++;
       this.#room.handleLineBytes(this.#member, bytes, start, end);
     } else {
@@ -114,17 +125,43 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
   }
 
   onLineTooLong(): void {
-    this.#room.reportError(this.#member, lineTooLong(this.#maxLineBytes));
+    this.#take(lineTooLong(this.#maxLineBytes));
   }
 
   #takeText(line: string): void {
     if (line.length === 0) return; // nothing but control characters: as LineReader skips it
-    this.#counters.lines++;
-    this.#room.handleLine(this.#member, line);
+    this.#take(line);
   }
 
-  /** The client sent FIN: it says no more, so it has left; flush and close. */
+  /** One item of input, through flood control if it is on. */
+  #take(item: InputItem): void {
+    if (this.#flood === undefined) this.#deliver(item);
+    else this.#flood.offer(item);
+  }
+
+  #deliver(item: InputItem): void {
+    if (item instanceof ProtocolError) return this.#room.reportError(this.#member, item);
+    this.#counters.lines++;
+    this.#room.handleLine(this.#member, item);
+  }
+
+  /** What flood control drives: the room, the channel's reading, and the recvq drop. */
+  #floodSink(): FloodSink {
+    return {
+      deliver: (item) => this.#deliver(item),
+      setReading: (reading) => this.#channel.setReading(reading),
+      overflow: (error, reason) => {
+        this.#room.reportError(this.#member, error);
+        this.#room.leave(this.#member, reason);
+        this.close(reason);
+      },
+      exempt: () => this.#member.admin !== undefined,
+    };
+  }
+
+  /** The client sent FIN: it says no more, so it has left; flush and close (after held lines). */
   onEnd(): void {
+    if (this.#flood?.holding === true) return this.#flood.whenDrained(() => this.onEnd());
     this.#room.leave(this.#member, quitReason());
     this.#channel.end();
   }
@@ -137,14 +174,16 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
     this.#owing = false;
     if (this.#channel.queuedBytes <= this.#sendqBytes || this.#closeReason !== undefined) return;
     this.#closeReason = SENDQ_EXCEEDED;
-    this.#counters.sendqDrops++;
+    this.#counters.drop('sendq');
     this.#room.leave(this.#member, SENDQ_EXCEEDED);
     this.#channel.destroy();
   }
 
   onClose(error?: ChannelError): void {
+    this.#flood?.close();
     const reason = this.#closeReason ?? quitReason(error);
     this.#room.leave(this.#member, reason);
     this.#log.info(`disconnected ${this.#member.nick}: ${reason}`);
+    this.#onClosed?.(reason);
   }
 }

@@ -11,9 +11,10 @@ import { serverContext } from '../transport/tls-channel';
 import { loadCertificate } from './certificate';
 import { ChatServer, formatAddress, type TlsListenOptions } from './chat-server';
 import { parseConfig, type ServerConfig } from './config';
-import { fdCeiling } from './fd-ceiling';
+import type { StatsLine } from '../chat/commands/stats';
+import type { FloodOptions } from './flood-control';
+import { defaultMaxClients, fdCeiling, type FdCeiling } from './fd-ceiling';
 import { announce, createLogger, type Logger } from './log';
-import { describeStats } from './server-stats';
 
 /** How long a shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -46,6 +47,31 @@ async function tlsOptions(
     context: serverContext(certificate.cert, certificate.key),
     handshakeTimeoutMs: config.handshakeTimeout * 1000,
   };
+}
+
+/** Flood control as configured; undefined when `--flood-rate 0` turns it off. */
+function floodOptions(config: ServerConfig): FloodOptions | undefined {
+  if (config.floodRate === 0) return undefined;
+  return { burst: config.floodBurst, ratePerSecond: config.floodRate, recvqBytes: config.recvq };
+}
+
+/** The settings `/stats` shows first, by the names of their flags. */
+function settings(config: ServerConfig, ceiling: FdCeiling, maxClients: number): StatsLine[] {
+  return [
+    ['backend', config.backend],
+    ['max-clients', maxClients],
+    ['max-per-ip', config.maxPerIp],
+    ['loopback-exempt', config.limitLoopback ? 'no' : 'yes'],
+    ['max-fds', ceiling.maxFds],
+    ['fd-limit', ceiling.fdLimit],
+    ['max-line', config.maxLine],
+    ['sendq', config.sendq],
+    ['recvq', config.recvq],
+    ['flood-burst', config.floodBurst],
+    ['flood-rate', config.floodRate],
+    ['handshake-timeout', config.handshakeTimeout],
+    ['keepalive', config.keepalive],
+  ];
 }
 
 /** Accounts and bans from the data dir; a fresh one gets the default admin. */
@@ -81,18 +107,31 @@ function reportAdmin(state: AdminState, log: Logger): void {
 async function start(
   config: ServerConfig,
   loop: EventLoop | undefined,
-  maxFds: number,
+  ceiling: FdCeiling,
   log: Logger,
 ): Promise<[ChatServer, AdminState]> {
   try {
     const host = await resolveHost(config.host);
     const tls = await tlsOptions(config, log);
     const admin = await adminState(config, log);
-    const { port, maxLine: maxLineBytes, sendq: sendqBytes } = config;
+    const { port, maxLine: maxLineBytes, sendq: sendqBytes, maxPerIp, limitLoopback } = config;
     const { moderation } = admin;
+    const maxClients = config.maxClients ?? defaultMaxClients(ceiling.maxFds);
     const server = new ChatServer(
       loop,
-      { host, port, tls, maxLineBytes, sendqBytes, maxFds, moderation },
+      {
+        host,
+        port,
+        tls,
+        maxLineBytes,
+        sendqBytes,
+        maxFds: ceiling.maxFds,
+        moderation,
+        limits: { maxClients, maxPerIp, limitLoopback },
+        flood: floodOptions(config),
+        keepaliveSeconds: config.keepalive,
+        settings: settings(config, ceiling, maxClients),
+      },
       log,
     );
     await server.listening;
@@ -130,7 +169,8 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = parseConfig(argv);
   const log = createLogger(config.logLevel);
-  const { maxFds, fdLimit } = fdCeiling(config.backend, config.maxFds);
+  const ceiling = fdCeiling(config.backend, config.maxFds);
+  const { maxFds, fdLimit } = ceiling;
   // --backend node: Node's own sockets, no readiness loop of ours.
   const loop =
     config.backend === 'node' ? undefined : new EventLoop({ backend: config.backend, maxFds });
@@ -140,10 +180,10 @@ async function main(argv: string[]): Promise<void> {
   });
 
   if (config.traceLoop) traceLoop(loop, log);
-  const [server, admin] = await start(config, loop, maxFds, log);
+  const [server, admin] = await start(config, loop, ceiling, log);
   const stop = (signal: string): void => {
     log.info(`${signal}: shutting down`);
-    log.info(describeStats(server.stats()));
+    log.info(server.summary());
     server.close();
     // The process ends by itself once every client is closed; graceful
     // closes linger for a few seconds at most, so this is only a backstop.
@@ -156,6 +196,10 @@ async function main(argv: string[]): Promise<void> {
     announce(log, `listening on ${formatAddress(listener.address)} (${kind}, ${config.backend})`);
   }
   log.info(`connections get fds below ${maxFds} (fd limit ${fdLimit})`);
+  const { maxClients, maxPerIp, limitLoopback } = server.admission.limits;
+  const perIp = maxPerIp === 0 ? 'no limit per address' : `at most ${maxPerIp} per address`;
+  const loopback = maxPerIp === 0 || limitLoopback ? '' : ' (loopback exempt)';
+  log.info(`at most ${maxClients} connections, ${perIp}${loopback}`);
   reportAdmin(admin, log);
 }
 

@@ -1,42 +1,37 @@
 /**
- * The server's own counters, beside the loop's (src/loop/stats.ts): one object the connections
- * and the server add to (plain increments on the hot path), and the snapshot `ChatServer.stats()`
- * returns for the shutdown summary and, later, an admin's `/stats`.
+ * The server's figures in words: the one-line summary logged at shutdown, and the loop's counters
+ * as `/stats` lines beside the server's own (src/server/counters.ts).
  */
+import type { StatsLine } from '../chat/commands/stats';
 import type { LoopStats } from '../loop/stats';
+import type { ServerCounters } from './counters';
 
-export class ServerCounters {
-  /** Lines clients sent that reached the room (commands and chat alike). */
-  lines = 0;
-  /** Connections that joined since start. */
-  joined = 0;
-  /** Clients dropped for not reading their output (sendq exceeded). */
-  sendqDrops = 0;
-  /** Connections refused (server full). */
-  refused = 0;
-}
-
-export interface ServerStats {
-  uptimeS: number;
-  clients: { connected: number; joined: number };
-  /** Lines received from clients and handed to the room. */
-  messages: number;
-  drops: { sendq: number; refused: number };
-  /** Our readiness loop's; none with `--backend node`, where libuv waits. */
-  loop: LoopStats | undefined;
+/** The loop's counters as `/stats` lines; none with `--backend node`, where libuv waits. */
+export function loopStatsLines(loop: LoopStats | undefined): StatsLine[] {
+  if (loop === undefined) return [];
+  return [
+    ['loop-waits', loop.iterations],
+    ['loop-wakeups', loop.wakeups],
+    ['loop-watched', loop.watched],
+    ['bytes-in', loop.bytesIn],
+    ['bytes-out', loop.bytesOut],
+  ];
 }
 
 /** One line for the log, e.g. at shutdown. */
-export function describeStats(stats: ServerStats): string {
-  const { loop } = stats;
+export function describeStats(
+  counters: ServerCounters,
+  connected: number,
+  loop: LoopStats | undefined,
+): string {
   const waits =
     loop === undefined
       ? "node: libuv's own loop"
       : `${loop.backend}: ${loop.iterations} waits, ${loop.wakeups} wake-ups, ` +
         `${loop.bytesIn} bytes in, ${loop.bytesOut} bytes out`;
   return (
-    `${stats.clients.joined} clients joined (${stats.clients.connected} connected), ` +
-    `${stats.messages} lines received, ${stats.drops.sendq} dropped for sendq, ` +
-    `${stats.drops.refused} refused; ${waits}`
+    `${counters.joined} clients joined (${connected} connected), ` +
+    `${counters.lines} lines received, ${counters.drops.sendq} dropped for sendq, ` +
+    `${counters.refused} refused; ${waits}`
   );
 }

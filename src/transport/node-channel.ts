@@ -55,6 +55,9 @@ export class NodeChannel implements Channel {
   /** Start delivering to `handlers`; once. */
   attach(handlers: ChannelHandlers): this {
     this.#handlers = handlers;
+    // Our reader decides when to end after the peer's FIN (it may still hold input back), as
+    // FdSocket lets it: Node would otherwise end and close at once, even while paused.
+    this.socket.allowHalfOpen = true;
     this.socket.on('data', (chunk: Buffer) => handlers.onData(chunk));
     this.socket.on('end', () => handlers.onEnd());
     return this;

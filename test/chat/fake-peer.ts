@@ -4,7 +4,7 @@
  */
 import type { Moderation } from '../../src/chat/commands/moderation';
 import type { Peer } from '../../src/chat/peer';
-import { Room } from '../../src/chat/room';
+import { Room, type RoomOptions } from '../../src/chat/room';
 import type { Member } from '../../src/chat/member';
 import { EventParseError, parseEvent, type ServerEvent } from '../../src/protocol/event-parser';
 
@@ -56,9 +56,17 @@ export class Harness {
   ms = Date.parse(T0);
   readonly room: Room;
 
-  /** @param moderation - the room's admin accounts and bans (default: none) */
-  constructor(moderation?: Moderation) {
-    this.room = new Room({ now: () => new Date(this.ms), welcome: 'hello there', moderation });
+  /**
+   * @param moderation - the room's admin accounts and bans (default: none)
+   * @param onInternalError - told of a line that threw (default: the room's, stderr)
+   */
+  constructor(moderation?: Moderation, onInternalError?: RoomOptions['onInternalError']) {
+    this.room = new Room({
+      now: () => new Date(this.ms),
+      welcome: 'hello there',
+      moderation,
+      onInternalError,
+    });
   }
 
   /** The TIME field the clock shows now. */

@@ -17,6 +17,7 @@ const ALL_HELP = [
   "HELP :/ban <target> [duration] [reason] - ban a user's address, an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good (admins only)",
   'HELP :/unban <target> - lift a ban; the target as /bans lists it (admins only)',
   'HELP :/bans - list the bans in force (admins only)',
+  "HELP :/stats - the server's limits, current counts and drops (admins only)",
 ];
 
 describe('help', () => {

@@ -24,6 +24,7 @@ const HELP = [
   "/ban <target> [duration] [reason] - ban a user's address, an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good (admins only)",
   '/unban <target> - lift a ban; the target as /bans lists it (admins only)',
   '/bans - list the bans in force (admins only)',
+  "/stats - the server's limits, current counts and drops (admins only)",
 ];
 
 test('text, /say, // and /me reach everyone, the sender included, verbatim', async () => {

@@ -4,17 +4,10 @@
  * the limit (`ERROR line-too-long`, discarded up to the newline, the connection still usable),
  * with `--max-line` honoured. A client sending garbage never stops the room serving others.
  */
-import fs from 'node:fs';
-
 import { currentBackend } from '../helpers/backends';
 import { ChatClient, event } from '../helpers/chat-client';
 import { barrier, startRoom } from '../helpers/chat-room';
-
-/** The resident memory of a process, from /proc. */
-function residentBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1]) * 1024;
-}
+import { residentBytes } from '../helpers/proc';
 
 const tooLong = (max: number): object =>
   event('ERROR', ['line-too-long'], `line longer than ${max} bytes; it was discarded`);
@@ -36,7 +29,8 @@ test('a line written byte by byte, split inside UTF-8 sequences, arrives whole',
 });
 
 test('many lines pipelined in one write are each carried out, in order', async () => {
-  const { clients } = await startRoom(2);
+  // 200 lines at once: flood control would hold back all but 10 (flood.test.ts tests that).
+  const { clients } = await startRoom(2, ['--flood-rate', '0']);
   const [a, b] = clients as [ChatClient, ChatClient];
   const lines = Array.from({ length: 200 }, (_, i) => `line ${i}`);
   await a.write(['/nick pipe', ...lines, '/me done', '/list', ''].join('\n'));

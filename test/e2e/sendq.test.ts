@@ -10,7 +10,8 @@ import { startRoom } from '../helpers/chat-room';
 import { teardown } from '../helpers/teardown';
 
 test('a client that never reads is dropped with sendq exceeded; the others lose nothing', async () => {
-  const { server, clients } = await startRoom(2, ['--sendq', '262144']);
+  // 12 K lines from one talker: without --flood-rate 0, flood control would pace them.
+  const { server, clients } = await startRoom(2, ['--sendq', '262144', '--flood-rate', '0']);
   const [talker, listener] = clients as [ChatClient, ChatClient];
   // A raw socket that never reads: its kernel buffers fill, then the server's queue grows.
   const silent = net.connect(server.port, '127.0.0.1');

@@ -44,7 +44,8 @@ const PER_ROUND = 128; // lines said per round, about 128 KB
 const PAD = 'x'.repeat(1000); // 5 MB of MSG lines in all
 
 test('a TLS client that never reads: the others get 5 MB of chat, and its QUIT when it goes', async () => {
-  const room = await tlsRoom();
+  // 5 K lines from one sender: flood control would pace them at 5 a second.
+  const room = await tlsRoom(1, ['--flood-rate', '0']);
   const { server, ca, watcher } = room;
   const reader = await ChatClient.connectTls(server.tlsPort, { ca });
   expect(await watcher.next()).toEqual(event('JOIN', [reader.nick]));

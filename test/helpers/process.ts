@@ -90,6 +90,8 @@ export interface RunningServer {
   dataDir: string;
   /** The messages (`msg`) of the JSON log lines seen so far. */
   messages: string[];
+  /** The JSON log lines seen so far, whole (with `err`, `peer`...). */
+  records: Record<string, unknown>[];
   exited: Promise<Exit>;
 }
 
@@ -143,9 +145,12 @@ export async function startServer(
   child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   // Every JSON log line's message, kept for the whole life of the server.
   const messages: string[] = [];
+  const records: Record<string, unknown>[] = [];
   let onMessage = (_msg: string): void => undefined;
   readline.createInterface({ input: child.stdout }).on('line', (line) => {
-    const { msg } = JSON.parse(line) as { msg?: string };
+    const record = JSON.parse(line) as Record<string, unknown>;
+    records.push(record);
+    const { msg } = record as { msg?: string };
     if (msg === undefined) return;
     messages.push(msg);
     onMessage(msg);
@@ -169,6 +174,7 @@ export async function startServer(
     tlsPort: Number(listening.get('tls')?.[2]),
     dataDir: lastOption(all, '--data-dir') as string,
     messages,
+    records,
     exited,
   };
 }

@@ -24,13 +24,19 @@ export interface TlsRoom {
   logStart: number;
 }
 
-/** A server with `--handshake-timeout <seconds>`; guest-2 was the warm-up client. */
-export async function tlsRoom(handshakeTimeout = 1): Promise<TlsRoom> {
+/**
+ * A server with `--handshake-timeout <seconds>` (and `args`); guest-2 was the warm-up client.
+ */
+export async function tlsRoom(
+  handshakeTimeout = 1,
+  args: readonly string[] = [],
+): Promise<TlsRoom> {
   const server = await startServer([
     '--tls-port',
     '0',
     '--handshake-timeout',
     String(handshakeTimeout),
+    ...args,
   ]);
   const ca = generatedCertificate(server.dataDir).cert;
   const watcher = await ChatClient.connect(server.port);

@@ -17,12 +17,18 @@ import { NO_MODERATION, type Moderation } from './moderation';
 import { nick } from './nick';
 import { quit } from './quit';
 import { me, say } from './say';
+import { NO_STATS, stats, type StatsSource } from './stats';
 import { whisper } from './whisper';
 import { whois } from './whois';
 import type { Member } from '../member';
 
-/** Every command the room understands, the admin ones backed by `moderation`. */
-export function commandTable(moderation: Moderation): CommandTable {
+/**
+ * Every command the room understands, the admin ones backed by `moderation` and `statsSource`.
+ */
+export function commandTable(
+  moderation: Moderation,
+  statsSource: StatsSource = NO_STATS,
+): CommandTable {
   return {
     say,
     me,
@@ -39,6 +45,7 @@ export function commandTable(moderation: Moderation): CommandTable {
     ban: ban(moderation),
     unban: unban(moderation),
     bans: bans(moderation),
+    stats: stats(statsSource),
   };
 }
 

@@ -100,9 +100,9 @@ export class FdSocket implements Channel, TurnWriter {
   }
 
   /**
-   * Queue bytes for the peer. They are written when the current call stack
-   * unwinds, together with everything else queued in this turn: one
-   * sendmsg per socket per turn, however many lines a broadcast produced.
+   * Queue bytes for the peer. They are written when the current call stack unwinds, together
+   * with everything else owed in this turn: one send per socket per turn, and one native call
+   * for all of them (TurnOutput), however many lines a broadcast produced.
    */
   write(chunk: Buffer): void {
     // The hot case, kept small enough to be inlined into a broadcast: the line just placed in
@@ -115,9 +115,16 @@ export class FdSocket implements Channel, TurnWriter {
     this.#place(chunk);
   }
 
+  // A socket owes either a range of the turn buffer or a queue of its own, never both: a range is
+  // sent whole at the turn's end, so anything queued behind it would wait there unscheduled (and
+  // the range's unsent rest would go behind it, out of order).
   #place(chunk: Buffer): void {
     if (this.#closed || this.#ending) return;
-    if (!this.#queue.empty || chunk.length >= MAX_TURN_CHUNK) return this.#enqueue(chunk);
+    if (!this.#queue.empty) return this.#enqueue(chunk);
+    if (chunk.length >= MAX_TURN_CHUNK) {
+      this.#rangeToQueue();
+      return this.#enqueue(chunk);
+    }
     const start = turnOutput.place(chunk); // may send the turn so far, if the buffer was full
     if (this.#closed || !this.#queue.empty) return this.#enqueue(chunk);
     if (this.#rangeStart < 0) {
@@ -129,8 +136,7 @@ export class FdSocket implements Channel, TurnWriter {
     } else {
       // Not next to what this socket owes (it skipped a line that others got): its own queue
       // from here on, the range first.
-      this.#queue.push(copyOf(turnOutput.buffer, this.#rangeStart, this.#rangeEnd));
-      this.#rangeStart = -1;
+      this.#rangeToQueue();
       this.#queue.push(chunk);
     }
   }
@@ -205,6 +211,13 @@ export class FdSocket implements Channel, TurnWriter {
     if (this.#enlisted) return;
     this.#enlisted = true;
     turnOutput.enlist(this);
+  }
+
+  /** What this socket owes of the turn buffer, copied into its own queue (still enlisted). */
+  #rangeToQueue(): void {
+    if (this.#rangeStart < 0) return;
+    this.#queue.push(copyOf(turnOutput.buffer, this.#rangeStart, this.#rangeEnd));
+    this.#rangeStart = -1;
   }
 
   /** Behind what is queued already; a queue that was empty is flushed at the turn's end. */

@@ -54,7 +54,9 @@ class TurnOutput {
    */
   place(chunk: Buffer): number {
     if (chunk === this.last) return this.lastStart;
-    if (this.#used + chunk.length > TURN_BYTES) this.flush();
+    // A loop: the flush ends sockets' turns, and what their drain callbacks write (TLS records)
+    // may fill the buffer again before this chunk's turn comes.
+    while (this.#used + chunk.length > TURN_BYTES) this.flush();
     const start = this.#used;
     this.buffer.set(chunk, start); // not copy(): that makes a typed array per call
     this.#used = start + chunk.length;

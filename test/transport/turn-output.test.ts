@@ -13,7 +13,7 @@ import { FdSocket } from '../../src/transport/fd-socket';
 import { collect } from '../helpers/lines';
 import { createLoop } from '../helpers/loop';
 import { tcpPair } from '../helpers/tcp';
-import { teardown } from '../helpers/teardown';
+import { eventually, teardown } from '../helpers/teardown';
 
 interface Pair {
   socket: FdSocket;
@@ -97,6 +97,32 @@ describe('turn output', () => {
     const expected = sha1(Buffer.concat(all));
     expect(sha1(await fast.received)).toBe(expected);
     expect(sha1(await slow.received)).toBe(expected);
+  });
+
+  test('a chunk of 16 KiB or more behind a range owed this turn is sent, in order, that turn', async () => {
+    const loop = createLoop();
+    const tcp = await tcpPair();
+    const socket = new FdSocket(loop, tcp.server.release(), tcp.peer, {
+      onData: () => undefined,
+      onEnd: () => undefined,
+      onClose: () => undefined,
+    });
+    teardown(() => socket.destroy());
+    let got = Buffer.alloc(0);
+    tcp.client.on('data', (data: Buffer) => (got = Buffer.concat([got, data])));
+    // Two turns of a small line (a range of the turn buffer), a big one (its own queue), a
+    // small one again; no end(), whose flush would hide a queue left unscheduled.
+    const owed: Buffer[] = [];
+    for (let turn = 0; turn < 2; turn++) {
+      for (const chunk of [line(turn), Buffer.alloc(20_000, 0x61 + turn), line(turn + 10)]) {
+        socket.write(chunk);
+        owed.push(chunk);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const expected = Buffer.concat(owed);
+    await eventually(() => (got.length >= expected.length ? true : undefined));
+    expect(sha1(got)).toBe(sha1(expected));
   });
 
   test('fdSendRanges: a row outside the buffer fails alone, with EBADF', async () => {

@@ -35,6 +35,10 @@ test('EventLoop.stats counts waits, wake-ups and bytes; traceWaits sees empty wa
   expect(after.iterations).toBeGreaterThan(after.wakeups);
   expect(after.bytesIn - before.bytesIn).toBe(12);
   expect(traces.some((t) => t.ready === 1 && t.fds === 1)).toBe(true);
-  expect(traces.some((t) => t.ready === 0 && t.blockedUs > 5000)).toBe(true);
-  for (const t of traces) expect(t.dispatchUs).toBeGreaterThanOrEqual(0);
+  // Not how long it blocked: libuv's own fd (jest's worker pipe) may end a wait at any time.
+  expect(traces.some((t) => t.ready === 0)).toBe(true);
+  for (const t of traces) {
+    expect(t.blockedUs).toBeGreaterThanOrEqual(0);
+    expect(t.dispatchUs).toBeGreaterThanOrEqual(0);
+  }
 });

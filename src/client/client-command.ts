@@ -8,11 +8,15 @@ export type ClientCommand =
   | { name: 'connect'; host: string | undefined; port: number | undefined }
   | { name: 'invalid'; message: string };
 
+/** The commands the client keeps, without the slash. */
+export const CLIENT_COMMANDS = ['quit', 'clear', 'connect'] as const;
+
 const PORT_RE = /^\d{1,5}$/;
+const COMMAND_RE = new RegExp(`^/(${CLIENT_COMMANDS.join('|')})(?:[ \\t]+(.*))?$`, 'i');
 
 /** The client command in `line`, or undefined when the line is for the server. */
 export function clientCommand(line: string): ClientCommand | undefined {
-  const match = /^\/(quit|clear|connect)(?:[ \t]+(.*))?$/i.exec(line.trim());
+  const match = COMMAND_RE.exec(line.trim());
   if (match === null) return undefined;
   const name = (match[1] as string).toLowerCase();
   const rest = (match[2] ?? '').trim();

@@ -3,25 +3,18 @@
  * anywhere (followed by `: ` at the start of the line, as IRC clients do). Tab again cycles
  * through the other matches; any other key ends the cycle.
  */
+import { COMMAND_SYNTAX } from '../protocol/parse.js';
+import { CLIENT_COMMANDS } from './client-command.js';
 import { setText, type InputLine } from './input-line.js';
 
-/** Server commands, and the client's own; admin commands are refused by the server if not. */
-export const COMMANDS = [
-  '/ban',
-  '/clear',
-  '/connect',
-  '/filter',
-  '/help',
-  '/kick',
-  '/list',
-  '/me',
-  '/nick',
-  '/quit',
-  '/say',
-  '/unfilter',
-  '/whisper',
-  '/whois',
-] as const;
+/**
+ * The server's commands (the protocol's own table, which `/help` lists too, so a command the
+ * server gains is completed without a change here) and the client's; admin commands are refused
+ * by the server if not. Aliases (`/?`) are left out: nobody needs a one-letter name completed.
+ */
+export const COMMANDS: readonly string[] = [
+  ...new Set([...Object.keys(COMMAND_SYNTAX), ...CLIENT_COMMANDS].map((name) => `/${name}`)),
+].sort();
 
 /** A cycle in progress: what was typed, and which match is shown. */
 export interface Completing {

@@ -2,11 +2,15 @@
  * One connection to the server, plain or TLS, through Node's own non-blocking sockets: lines in,
  * lines out, and one `close` with a human reason however it ends. Over TLS nothing is read
  * until `verify` has accepted the certificate (which may mean asking the user), so not a byte
- * from an untrusted server reaches the screen.
+ * from an untrusted server reaches the screen. Every line, and every reason Node words from what
+ * the server sent (a certificate's names), leaves here without control characters
+ * (`removeControls`, the rule the server applies to its own input): the client may be pointed at
+ * any server, and plain TCP may be tampered with, but neither may drive the user's terminal.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 
+import { removeControls } from '../protocol/line-reader.js';
 import type { PeerCertificate } from './trust.js';
 
 export interface TlsSetup {
@@ -50,7 +54,7 @@ const REASONS: Readonly<Record<string, string>> = {
 };
 
 function reasonOf(error: NodeJS.ErrnoException): string {
-  return REASONS[error.code ?? ''] ?? error.message;
+  return REASONS[error.code ?? ''] ?? removeControls(error.message);
 }
 
 /** Node's certificate-verification failures (as opposed to network ones). */
@@ -145,7 +149,7 @@ export class Connection {
     this.pending += text;
     let newline = this.pending.indexOf('\n');
     while (newline !== -1 && !this.socket.destroyed) {
-      const line = this.pending.slice(0, newline);
+      const line = removeControls(this.pending.slice(0, newline));
       this.pending = this.pending.slice(newline + 1);
       if (line !== '') this.handlers.line(line);
       newline = this.pending.indexOf('\n');

@@ -44,6 +44,13 @@ export function localStamp(iso: string): string {
   return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
+/**
+ * A server string drawn on a row of its own outside the message pane (a nick in the user list or
+ * the status line): TAB, the one control character a server line keeps, as a space, for ink
+ * counts it as no cell while the terminal jumps to the next tab stop (wrap.ts does the same).
+ */
+export const tabsAsSpaces = (text: string): string => text.replace(/\t/g, ' ');
+
 const nick = (name: string): Segment => ({ text: name, nick: name });
 const text = (value: string): Segment => ({ text: value });
 

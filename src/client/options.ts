@@ -82,8 +82,10 @@ certificate later changes is refused. Compare the fingerprint with the one the
 server logs at start ("TLS certificate SHA-256 fingerprint ...").
 
 When stdin or stdout is not a terminal, the client is a plain line client:
-each line of stdin is sent, each server line is printed as received, notices
-go to stderr, and end of input quits.
+each line of stdin is sent, each server line is printed as received (less
+control characters), notices go to stderr, and end of input quits. It exits 1
+when it will not reconnect (turned away as banned, kicked, certificate not
+trusted) or after 6 failed connections in a row.
 
 Examples:
   selectchat                          plain TCP to 127.0.0.1:7000

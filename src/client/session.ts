@@ -4,8 +4,6 @@
  * about TLS trust, and keeps for itself only `/quit`, `/clear` and `/connect`. It talks to the
  * screen (or the line-mode printer) only through a {@link SessionView}, so both share it.
  */
-import fs from 'node:fs';
-
 import { nickKey } from '../protocol/nick.js';
 import { DEFAULT_BACKOFF, reconnectDelay, type BackoffPolicy } from './backoff.js';
 import { toChatEvent, type ChatEvent } from './chat-event.js';
@@ -15,7 +13,8 @@ import { hostKey, knownHostsFile } from './known-hosts.js';
 import type { ClientOptions } from './options.js';
 import type { LinkState, Status, TrustQuestion } from './screen-state.js';
 import type { PeerCertificate } from './trust.js';
-import { decideTrust } from './tls-trust.js';
+import { stayDownReason } from './stay-down.js';
+import { decideTrust, readCa } from './tls-trust.js';
 
 export interface SessionView {
   /** A server event; `show` is false for answers the client asked for itself. */
@@ -31,6 +30,11 @@ export interface SessionView {
 export interface SessionSettings {
   knownHosts: string;
   backoff: BackoffPolicy;
+  /**
+   * For a script, with nobody to type `/connect`: exit 1 after this many failed connections in
+   * a row, or at once when not reconnecting by itself. Undefined: retry for ever.
+   */
+  giveUpAfter: number | undefined;
 }
 
 /** Lines typed while not connected, sent once the server has welcomed us. */
@@ -64,7 +68,12 @@ export class Session {
     this.host = options.host;
     this.port = options.port;
     this.wanted = options.nick;
-    this.settings = { knownHosts: knownHostsFile(), backoff: DEFAULT_BACKOFF, ...settings };
+    this.settings = {
+      knownHosts: knownHostsFile(),
+      backoff: DEFAULT_BACKOFF,
+      giveUpAfter: undefined,
+      ...settings,
+    };
   }
 
   get server(): string {
@@ -100,12 +109,10 @@ export class Session {
     if (this.welcomed) return this.sendQuit();
     // Connecting with lines to send: they and /quit go once the server welcomes us.
     if (this.connection !== undefined && this.queue.length > 0) return;
-    const unsent = this.queue.length;
     const connection = this.connection;
     this.connection = undefined;
     connection?.destroy('quit');
-    if (unsent > 0) this.view.notice(`${unsent} line(s) not sent: not connected`, true);
-    this.view.exit(unsent > 0 ? 1 : 0);
+    this.exitUnsent(0);
   }
 
   private sendOrQueue(line: string): void {
@@ -142,8 +149,7 @@ export class Session {
       tls = this.tlsSetup();
     } catch (error) {
       this.stayDown = (error as Error).message;
-      this.view.notice((error as Error).message, true);
-      return this.setLink('disconnected');
+      return this.down(this.stayDown);
     }
     const connection: Connection = new Connection(
       { host: this.host, port: this.port, tls },
@@ -182,6 +188,7 @@ export class Session {
 
   private received(line: string): void {
     const event = toChatEvent(line);
+    this.stayDown = stayDownReason(event, this.welcomed ? this.nick : undefined) ?? this.stayDown;
     let show = true;
     switch (event.type) {
       case 'WELCOME':
@@ -197,14 +204,6 @@ export class Session {
       case 'USERS':
         show = this.ownLists === 0;
         this.ownLists = Math.max(0, this.ownLists - 1);
-        break;
-      case 'KICK':
-        if (this.nick !== undefined && nickKey(event.nick) === nickKey(this.nick)) {
-          this.stayDown = `kicked by ${event.by}`;
-        }
-        break;
-      case 'ERROR':
-        if (event.code === 'banned') this.stayDown = 'banned';
         break;
     }
     this.view.event(event, line, show);
@@ -241,15 +240,34 @@ export class Session {
     }
     if (closed.refused) this.stayDown ??= closed.reason;
     const lost = `disconnected from ${this.server}: ${closed.reason}`;
-    if (this.stayDown !== undefined) {
-      this.view.notice(`${lost}; not reconnecting (${this.stayDown}); /connect to try again`, true);
-      return this.setLink('disconnected');
+    if (this.stayDown !== undefined)
+      return this.down(`${lost}; not reconnecting (${this.stayDown})`);
+    const limit = this.settings.giveUpAfter;
+    if (limit !== undefined && this.attempt + 1 >= limit) {
+      return this.down(`${lost}; giving up after ${limit} attempts in a row`);
     }
     const delay = reconnectDelay(this.attempt++, this.settings.backoff);
     const seconds = `${(delay / 1000).toFixed(1)}s`;
     this.view.notice(`${lost}; reconnecting in ${seconds}`, true);
     this.setLink('reconnecting', `in ${seconds}`);
     this.retry = setTimeout(() => this.connect(), delay);
+  }
+
+  /** Not reconnecting by ourselves: on a screen the user may /connect; a script gets exit 1. */
+  private down(why: string): void {
+    this.setLink('disconnected');
+    if (this.settings.giveUpAfter === undefined) {
+      return this.view.notice(`${why}; /connect to try again`, true);
+    }
+    this.view.notice(why, true);
+    this.exitUnsent(1);
+  }
+
+  /** Exits with `code`, or 1 if typed lines were never sent (and says how many). */
+  private exitUnsent(code: number): void {
+    const unsent = this.queue.length;
+    if (unsent > 0) this.view.notice(`${unsent} line(s) not sent: not connected`, true);
+    this.view.exit(unsent > 0 ? 1 : code);
   }
 
   private reconnectTo(host: string, port: number): void {
@@ -263,15 +281,5 @@ export class Session {
     this.stayDown = undefined;
     this.view.notice(`connecting to ${this.server}`, false);
     this.connect();
-  }
-}
-
-function readCa(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `cannot read the --ca file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
-    );
   }
 }

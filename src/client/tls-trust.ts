@@ -2,6 +2,8 @@
  * The trust decision's conversation with the user: what trust.ts decided, said on screen, the
  * question asked when it is for the user to decide, and the answer remembered.
  */
+import fs from 'node:fs';
+
 import { lookupHost, rememberHost } from './known-hosts.js';
 import type { TrustMode } from './options.js';
 import type { SessionView } from './session.js';
@@ -75,5 +77,16 @@ export async function decideTrust(
       return (await askUser(talk, peer, server, knownHosts))
         ? true
         : 'you did not trust the certificate';
+  }
+}
+
+/** The PEM of `--ca`, or an error saying why it cannot be read. */
+export function readCa(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `cannot read the --ca file ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
 }

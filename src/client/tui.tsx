@@ -6,7 +6,8 @@ import { render } from 'ink';
 
 import type { ClientOptions } from './options.js';
 import { initialState } from './screen-state.js';
-import { Session, type SessionView } from './session.js';
+import { screenView } from './screen-view.js';
+import { Session } from './session.js';
 import { Store } from './store.js';
 import { hostKey } from './known-hosts.js';
 import { App } from './view/App.js';
@@ -24,7 +25,6 @@ export function runTui(options: ClientOptions): void {
       insecure: options.tls?.kind === 'insecure',
     }),
   );
-  let answer: ((yes: boolean) => void) | undefined;
   let leaving = false;
   const restore = (): void => {
     stdout.write(SHOW_CURSOR + NORMAL_SCREEN);
@@ -36,22 +36,7 @@ export function runTui(options: ClientOptions): void {
     restore();
     process.exit(code);
   };
-  const view: SessionView = {
-    event: (event, _line, show) => store.dispatch({ type: 'event', event, show }),
-    notice: (text, alert) => store.dispatch({ type: 'notice', text, alert, time: new Date() }),
-    status: (status) => store.dispatch({ type: 'status', status }),
-    ask: (question) =>
-      new Promise<boolean>((resolve) => {
-        store.dispatch({ type: 'ask', question });
-        answer = (yes) => {
-          answer = undefined;
-          store.dispatch({ type: 'ask', question: undefined });
-          resolve(yes);
-        };
-      }),
-    clear: () => store.dispatch({ type: 'clear' }),
-    exit,
-  };
+  const { view, answer } = screenView(store, exit);
   const session = new Session(options, view);
   stdout.write(ALTERNATE_SCREEN);
   process.once('exit', restore);
@@ -60,7 +45,7 @@ export function runTui(options: ClientOptions): void {
     <App
       store={store}
       line={(line) => session.submit(line)}
-      answer={(yes) => answer?.(yes)}
+      answer={answer}
       quit={() => session.quit()}
     />,
     { exitOnCtrlC: false, patchConsole: true },

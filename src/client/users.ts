@@ -1,9 +1,9 @@
 /**
  * Who is in the room, in the order they joined (the order `USERS` gives), kept current from the
  * events: a full `USERS` answer replaces the list, `JOIN`, `QUIT`, `NICK`, `KICK` and `BAN`
- * adjust it. Nicks are compared ignoring case, as the server does.
+ * (of `nick:<name>`) adjust it. Nicks are compared ignoring case, as the server does.
  */
-import { nickKey } from '../protocol/nick.js';
+import { bannedNick, nickKey } from '../protocol/nick.js';
 import type { ChatEvent } from './chat-event.js';
 
 const without = (users: readonly string[], nick: string): string[] =>
@@ -20,10 +20,13 @@ export function updateUsers(users: readonly string[], event: ChatEvent): readonl
       return [...without(users, event.nick), event.nick];
     case 'QUIT':
     case 'KICK':
+      // The server sends a kicked user's QUIT after the KICK: the second finds nobody to drop.
       return without(users, event.nick);
-    case 'BAN':
-      // A ban names a nick or an address; only a nick is in the list.
-      return without(users, event.target);
+    case 'BAN': {
+      // An address or a range names nobody here: whoever it matches gets a QUIT of their own.
+      const nick = bannedNick(event.target);
+      return nick === undefined ? users : without(users, nick);
+    }
     case 'NICK':
       return users.map((user) => (nickKey(user) === nickKey(event.from) ? event.to : user));
     default:

@@ -24,6 +24,15 @@ const EMPTY = Buffer.alloc(0);
 const CONTROL_RE = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/g;
 
 /**
+ * `text` without its control characters other than TAB (C0, DEL, C1): the rule of
+ * {@link decodeLine}, for text that is already a string (the terminal client's lines from a
+ * server it cannot trust, where an escape sequence would drive the user's terminal).
+ */
+export function removeControls(text: string): string {
+  return text.replace(CONTROL_RE, '');
+}
+
+/**
  * Decodes `bytes[start, end)` as one line: UTF-8 with U+FFFD for invalid sequences, control
  * characters other than TAB (C0, DEL, C1) removed. Exported so that a transport splitting lines itself (natively)
  * applies the same rules.
@@ -44,7 +53,7 @@ export function decodeLine(bytes: Buffer, start: number, end: number): string {
     }
   }
   const text = bytes.toString('utf8', start, end);
-  return clean ? text : text.replace(CONTROL_RE, '');
+  return clean ? text : removeControls(text);
 }
 
 /** Options for {@link LineReader}. */

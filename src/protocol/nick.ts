@@ -15,3 +15,12 @@ export function isValidNick(nick: string): boolean {
 export function nickKey(nick: string): string {
   return nick.toLowerCase();
 }
+
+/** How a ban target names a nick rather than an address or a range: `nick:<name>`. */
+export const NICK_TARGET_PREFIX = 'nick:';
+
+/** The nick a ban target names (`nick:mallory` → `mallory`); undefined for an address or range. */
+export function bannedNick(target: string): string | undefined {
+  const named = target.toLowerCase().startsWith(NICK_TARGET_PREFIX);
+  return named ? target.slice(NICK_TARGET_PREFIX.length) : undefined;
+}

@@ -21,6 +21,10 @@ export interface ClientTerminal {
   line(text: string): void;
   /** The screen as text, one string per row. */
   screen(): string;
+  /** The screen with the escape codes of its styles, as tmux redraws it (`capture-pane -e`). */
+  styled(): string;
+  /** The pane's title, which a program may set (OSC 0/2). */
+  title(): string;
   /** Waits until the screen shows `pattern`, and returns the screen. */
   waitFor(pattern: RegExp | string): Promise<string>;
 }
@@ -42,6 +46,18 @@ export class Tmux {
       throw new Error(`tmux ${args.join(' ')} failed: ${result.stderr || result.error}`);
     }
     return result.stdout;
+  }
+
+  /** Lets programs write tmux's clipboard (OSC 52), so that a test sees whether one tried. */
+  allowClipboard(): void {
+    this.tmux(['set-option', '-g', 'set-clipboard', 'on']);
+  }
+
+  /** What is in tmux's clipboard (its paste buffers), newest first. */
+  pasteBuffers(): string[] {
+    const listed = this.tmux(['list-buffers', '-F', '#{buffer_name}'], false);
+    const names = listed.split('\n').filter((name) => name !== '');
+    return names.map((name) => this.tmux(['show-buffer', '-b', name]));
   }
 
   /**
@@ -83,6 +99,8 @@ export class Tmux {
         this.tmux(['send-keys', '-t', name, 'Enter']);
       },
       screen,
+      styled: () => this.tmux(['capture-pane', '-p', '-e', '-t', name]),
+      title: () => this.tmux(['display-message', '-p', '-t', name, '#{pane_title}']).trimEnd(),
       waitFor: (pattern) => waitForScreen(screen, pattern),
     };
   }

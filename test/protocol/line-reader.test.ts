@@ -1,5 +1,5 @@
 import { ProtocolError } from '../../src/protocol/errors';
-import { LineReader, decodeLine } from '../../src/protocol/line-reader';
+import { LineReader, decodeLine, removeControls } from '../../src/protocol/line-reader';
 
 type Item = string | ProtocolError;
 
@@ -84,6 +84,15 @@ describe('LineReader decoding', () => {
   test('decodeLine applies the same rules to a slice', () => {
     const buf = Buffer.from('xx\x07ok\u00e9yy', 'utf8');
     expect(decodeLine(buf, 2, buf.length - 2)).toBe('oké');
+  });
+
+  test('removeControls is the same rule for a string (the terminal client uses it)', () => {
+    for (let code = 0; code <= 0x2ff; code++) {
+      const text = `a${String.fromCharCode(code)}b`;
+      const bytes = Buffer.from(text, 'utf8');
+      expect(removeControls(text)).toBe(decodeLine(bytes, 0, bytes.length));
+    }
+    expect(removeControls('\x1b]0;title\x07\u009b41mx\ty')).toBe(']0;title41mx\ty');
   });
 });
 

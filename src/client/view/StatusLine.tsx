@@ -1,6 +1,7 @@
 /** The status line: server, plain or TLS (and its fingerprint), own nick, link state, scrolling. */
 import { Box, Text } from 'ink';
 
+import { tabsAsSpaces } from '../display-line.js';
 import type { LinkState, Status } from '../screen-state.js';
 import { shortFingerprint } from '../trust.js';
 
@@ -37,7 +38,8 @@ export function StatusLine({ status, scrolledBack, width }: StatusLineProps): Re
     <Box width={width} height={1} overflow="hidden">
       <Text backgroundColor="blue" color="white" wrap="truncate">
         {' '}
-        {status.server} │ <Transport status={status} /> │ <Text bold>{status.nick ?? '-'}</Text> │{' '}
+        {status.server} │ <Transport status={status} /> │{' '}
+        <Text bold>{tabsAsSpaces(status.nick ?? '-')}</Text> │{' '}
         <Text color={LINK_COLOURS[status.link]} bold>
           {link}
         </Text>

@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 
 import { nickKey } from '../../protocol/nick.js';
+import { tabsAsSpaces } from '../display-line.js';
 import { nickColour } from '../nick-colour.js';
 
 export interface UserListProps {
@@ -37,7 +38,7 @@ export function UserList({ users, own, width, height }: UserListProps): React.JS
           underline={own !== undefined && nickKey(own) === nickKey(nick)}
           wrap="truncate"
         >
-          {nick}
+          {tabsAsSpaces(nick)}
         </Text>
       ))}
       {hidden > 0 && <Text dimColor>+{hidden} more</Text>}

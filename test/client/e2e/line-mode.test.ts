@@ -1,31 +1,17 @@
 /**
  * Without a terminal the client is a line client for scripts: stdin lines are sent, server
- * lines printed as received, notices on stderr, and the end of stdin quits after sending.
+ * lines printed as received (less control characters), notices on stderr, the end of stdin
+ * quits after sending, and a server that will not have it ends it with exit 1.
  */
-import { spawn } from 'node:child_process';
+import { fakeServer } from '../../helpers/fake-server';
+import { lineClient, type Ran } from '../../helpers/line-client';
+import { startServer } from '../../helpers/process';
 
-import { distModule, startServer } from '../../helpers/process';
-import { teardown } from '../../helpers/teardown';
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runClient(args: readonly string[], input: string): Promise<Ran> {
-  const child = spawn(process.execPath, [distModule('src/client/main'), ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, XDG_CONFIG_HOME: '/nonexistent/selectchat-test' },
-  });
-  teardown(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.setEncoding('utf8').on('data', (text: string) => (out.stdout += text));
-  child.stderr.setEncoding('utf8').on('data', (text: string) => (out.stderr += text));
-  child.stdin.end(input);
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, ...out })));
+/** Runs the client with `input` on stdin, then its end; undefined keeps stdin open. */
+function runClient(args: readonly string[], input: string | undefined): Promise<Ran> {
+  const client = lineClient(args);
+  if (input !== undefined) client.end(input);
+  return client.finished;
 }
 
 test('lines in, server lines out exactly as sent; end of input quits with 0', async () => {
@@ -63,4 +49,36 @@ test('bad options get a clear message and exit 1', async () => {
   const both = await runClient(['--ca', 'x.pem', '--insecure'], '');
   expect(both.stderr).toMatch(/cannot be used with/);
   expect(both.code).toBe(1);
+});
+
+test('server lines are printed without control characters: a pipe may lead to a terminal', async () => {
+  const server = await fakeServer();
+  const running = runClient(['--port', String(server.port)], 'hello\n');
+  const peer = await server.connection();
+  peer.send(
+    'WELCOME guest-1 :hi',
+    'MSG mallory :\u001b]0;PWNED-TITLE\u0007\u001b[41mRED\u001b[0m\ttab \u009b2Jend',
+  );
+  expect(await peer.next()).toBe('/list');
+  expect(await peer.next()).toBe('hello');
+  expect(await peer.next()).toBe('/quit');
+  const ran = await running;
+  expect(ran.stdout.split('\n').map((line) => line.replace(/^\S+ /, ''))).toEqual([
+    'WELCOME guest-1 :hi',
+    'MSG mallory :]0;PWNED-TITLE[41mRED[0m\ttab 2Jend',
+    '',
+  ]);
+  expect(ran.code).toBe(0);
+});
+
+test('with stdin still open, a server that refuses the client ends it with exit 1', async () => {
+  const server = await fakeServer();
+  const running = runClient(['--port', String(server.port)], undefined);
+  const peer = await server.connection();
+  peer.send('ERROR banned :spamming links (permanent)');
+  peer.close();
+  const ran = await running;
+  expect(ran.stdout).toMatch(/ERROR banned :spamming links \(permanent\)\n$/);
+  expect(ran.stderr).toMatch(/not reconnecting \(banned\)\n$/);
+  expect(ran.code).toBe(1);
 });

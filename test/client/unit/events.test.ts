@@ -79,15 +79,37 @@ describe('the user list follows the room', () => {
     ).toEqual(['alicia', 'carol']);
   });
 
-  test('KICK and BAN take a nick out; a banned address changes nothing', () => {
-    expect(
-      apply(
-        ['alice', 'bob', 'carol'],
-        'KICK bob admin :x',
-        'BAN carol admin :y',
-        'BAN 10.0.0.1 admin :z',
-      ),
-    ).toEqual(['alice']);
+  test('KICK takes a nick out, before or after its QUIT', () => {
+    const users = ['alice', 'bob', 'carol'];
+    expect(apply(users, 'KICK bob admin :x', 'QUIT bob :kicked by admin: x')).toEqual([
+      'alice',
+      'carol',
+    ]);
+    expect(apply(users, 'QUIT bob :kicked by admin: x', 'KICK bob admin :x')).toEqual([
+      'alice',
+      'carol',
+    ]);
+  });
+
+  test('BAN nick:<name> takes that nick out, before or after its QUIT', () => {
+    const users = ['alice', 'Mallory', 'carol'];
+    expect(apply(users, 'BAN nick:mallory admin :y')).toEqual(['alice', 'carol']);
+    expect(apply(users, 'QUIT Mallory :banned by admin', 'BAN nick:mallory admin :y')).toEqual([
+      'alice',
+      'carol',
+    ]);
+  });
+
+  test('a BAN of an address or range names nobody: only the QUITs that follow take users out', () => {
+    // Whoever has "carol" is not the user of 10.0.0.1 (the server writes a nick's address).
+    const users = ['alice', 'bob', 'carol'];
+    for (const target of ['10.0.0.1', '[2001:db8::1]', '10.0.0.0/8', 'carol']) {
+      expect(apply(users, `BAN ${target} admin :z`)).toBe(users);
+    }
+    expect(apply(users, 'BAN 10.0.0.1 admin :z', 'QUIT bob :banned by admin: z')).toEqual([
+      'alice',
+      'carol',
+    ]);
   });
 
   test('other events leave the very same list', () => {

@@ -1,5 +1,6 @@
 import { complete, type Completing } from '../../../src/client/completion.js';
 import * as edit from '../../../src/client/input-line.js';
+import { COMMAND_SYNTAX } from '../../../src/protocol/parse.js';
 
 const typed = (text: string): edit.InputLine => edit.insert(edit.EMPTY_INPUT, text);
 test('typing inserts at the cursor; Backspace, Delete, Home, End and the ctrl keys edit', () => {
@@ -77,6 +78,19 @@ describe('Tab completion', () => {
     expect(tab(typed('/cl')).input.text).toBe('/clear ');
     const middle = edit.left(edit.left(edit.left(typed('hi b bye'))));
     expect(tab({ ...middle, cursor: 4 }).input).toMatchObject({ text: 'hi bob  bye', cursor: 7 });
+  });
+
+  test('every command of the server, and of the client, completes from its start', () => {
+    const all = [...Object.keys(COMMAND_SYNTAX), 'clear', 'connect'];
+    expect(all).toEqual(expect.arrayContaining(['login', 'kick', 'ban', 'unban', 'bans', 'stats']));
+    for (const name of all) {
+      const matches = tab(typed(`/${name.slice(0, 2)}`)).completing?.matches ?? [];
+      expect(matches).toContain(`/${name} `);
+    }
+    expect(tab(typed('/lo')).input.text).toBe('/login ');
+    expect(tab(typed('/st')).input.text).toBe('/stats ');
+    expect(tab(typed('/unb')).input.text).toBe('/unban ');
+    expect(tab(typed('/ban')).completing?.matches).toEqual(['/ban ', '/bans ']);
   });
 
   test('no match changes nothing', () => {

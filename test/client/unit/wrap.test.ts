@@ -23,11 +23,23 @@ test('long lines break at spaces, continuation rows indented past the stamp', ()
   for (const row of rows) expect(row.length).toBeLessThanOrEqual(30);
 });
 
-test('a word longer than a row is cut at the edge', () => {
+test('a word longer than a row breaks at the edge and goes on in the next rows', () => {
   const rows = texts(wrapLine(line([{ text: 'x'.repeat(50) }]), 30));
   expect(rows[0]).toBe('12:34:56 ' + 'x'.repeat(21));
   expect(rows.every((row) => row.length <= 30)).toBe(true);
   expect(rows.join('').replace(/[ 0-9:]/g, '')).toBe('x'.repeat(50));
+});
+
+test('a fingerprint after words starts a row of its own and wraps by characters, all of it', () => {
+  const fingerprint = Array.from({ length: 32 }, (_, i) => (i + 160).toString(16)).join(':');
+  const rows = texts(wrapLine(line([{ text: `*** fingerprint ${fingerprint}` }]), 40));
+  expect(rows).toEqual([
+    '12:34:56 *** fingerprint ',
+    '         ' + fingerprint.slice(0, 31),
+    '         ' + fingerprint.slice(31, 62),
+    '         ' + fingerprint.slice(62, 93),
+    '         ' + fingerprint.slice(93),
+  ]);
 });
 
 test('wide characters take two cells', () => {

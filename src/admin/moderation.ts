@@ -61,9 +61,11 @@ export class ServerModeration implements Moderation {
       queueMicrotask(() => answer(attempt));
       return;
     }
-    void this.#check(name, password).then((account) =>
-      this.#answer(attempt, name, account, answer),
-    );
+    void this.#check(name, password).then((account) => {
+      // The hash is done: the next address may be checked while this one waits out its delay.
+      attempt.checked();
+      this.#answer(attempt, name, account, answer);
+    });
   }
 
   /** The account's name if `password` is its password; an Error if the file is unusable. */

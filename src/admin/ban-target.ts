@@ -31,6 +31,26 @@ export function parseAddress(text: string): Address | undefined {
   return ipaddr.process(text);
 }
 
+/**
+ * The prefix of the block one IPv6 user is taken to have: the /64 a subscriber usually gets,
+ * in which a client picks new temporary addresses at will (RFC 8981).
+ */
+export const IPV6_USER_PREFIX = 64;
+
+/**
+ * What counts as one user at `address`: an IPv4 address (IPv4-mapped ones included), or an IPv6
+ * address's /64 (`2001:db8:1:2::/64`), but the loopback `::1`, which is one host. The login
+ * throttle, `--max-per-ip` and `/ban <nick>` all count users by it, so that hopping to another
+ * address of one's /64 evades none of them. Not an address: returned unchanged.
+ */
+export function userKey(text: string): string {
+  const address = parseAddress(text);
+  if (address === undefined) return text;
+  if (address.kind() === 'ipv4' || address.range() === 'loopback') return address.toString();
+  const block = `${address.toString()}/${IPV6_USER_PREFIX}`;
+  return `${ipaddr.IPv6.networkAddressFromCIDR(block).toString()}/${IPV6_USER_PREFIX}`;
+}
+
 /** An address as a target spells it: `127.0.0.2`, `[::1]`. */
 export function spell(address: Address): string {
   return address.kind() === 'ipv6' ? `[${address.toString()}]` : address.toString();

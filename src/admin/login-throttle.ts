@@ -4,10 +4,8 @@
  * checked at a time, so opening more connections does not buy more guesses. IPv6 clients are
  * counted per /64, the block one subscriber usually has, or a guesser would simply hop addresses.
  */
-import ipaddr from 'ipaddr.js';
-
 import { ProtocolError } from '../protocol/errors';
-import { parseAddress } from './ban-target';
+import { userKey } from './ban-target';
 
 export interface ThrottleOptions {
   /** The first failure's delay; each next failure doubles it. */
@@ -75,14 +73,6 @@ export interface Attempt {
   release(): void;
 }
 
-/** The key failures (and, in the server, connections) from `address` are counted under. */
-export function throttleKey(address: string): string {
-  const parsed = parseAddress(address);
-  if (parsed === undefined) return address;
-  if (parsed.kind() === 'ipv4') return parsed.toString();
-  return `${ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/64`).toString()}/64`;
-}
-
 function rateLimited(text: string): ProtocolError {
   return new ProtocolError('rate-limited', text);
 }
@@ -98,7 +88,7 @@ export class LoginThrottle {
 
   /** Starts an attempt from `address`, or says why it may not be made now. */
   begin(address: string): Attempt | ProtocolError {
-    const key = throttleKey(address);
+    const key = userKey(address);
     const now = this.#options.now();
     const record = this.#record(key, now);
     if (record.lockedUntil > now) {

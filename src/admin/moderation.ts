@@ -6,7 +6,7 @@
 import { ProtocolError } from '../protocol/errors';
 import type { BanEntry, BanRequest, LoginOutcome, Moderation } from '../chat/commands/moderation';
 import { Accounts } from './accounts';
-import { parseBanTarget } from './ban-target';
+import { parseBanTarget, userKey } from './ban-target';
 import { Ban, MAX_BANS, type BanList } from './bans';
 import { LoginThrottle, type Attempt, type ThrottleOptions } from './login-throttle';
 import { DECOY_HASH, verifyPassword } from './password';
@@ -111,7 +111,7 @@ export class ServerModeration implements Moderation {
   }
 
   prepareBan(request: BanRequest): BanEntry | ProtocolError {
-    const target = parseBanTarget(request.target);
+    const target = parseBanTarget(request.user ? userKey(request.target) : request.target);
     if (typeof target === 'string') {
       return new ProtocolError(
         'invalid-argument',

@@ -113,6 +113,7 @@ test('IPv6 clients are counted per /64', () => {
   expect(attempt.key).toBe('2001:db8:1:2::/64');
   expect(t.begin('2001:db8:1:2:ffff::9')).toMatchObject({ code: 'rate-limited' });
   expect(t.begin('2001:db8:1:3::1')).not.toBeInstanceOf(ProtocolError);
+  expect(begin(t, '::1').key).toBe('::1'); // the loopback is one host
 });
 
 test('at most maxTracked addresses are remembered; the longest quiet go first', () => {

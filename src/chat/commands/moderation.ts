@@ -21,9 +21,16 @@ export interface BanEntry {
   matches(address: string, nick: string): boolean;
 }
 
-/** A ban an admin asked for; `target` is an address, a range or `nick:<name>`, as typed. */
+/** A ban an admin asked for. */
 export interface BanRequest {
+  /** An address, a range or `nick:<name>`, as typed; with `user`, the address of a user. */
   readonly target: string;
+  /**
+   * The admin named a user present (`/ban <nick>`): the ban covers what the server counts as
+   * one user at `target`, which for IPv6 is its /64, as `--max-per-ip` and the login throttle
+   * count it; a single address would be evaded with the next temporary address.
+   */
+  readonly user?: boolean;
   readonly by: string;
   /** undefined: permanent. */
   readonly durationMs: number | undefined;

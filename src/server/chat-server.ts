@@ -11,6 +11,7 @@ import type { Member } from '../chat/member';
 import { Room } from '../chat/room';
 import { addon, type SocketAddress } from '../native/addon';
 import type { EventLoop } from '../loop/event-loop';
+import { formatHostPort, unmapIPv4 } from '../protocol/address';
 import { formatEvent } from '../protocol/format';
 import { Listener, type RefusalReason } from '../transport/listener';
 import { NodeListener } from '../transport/node-listener';
@@ -71,9 +72,12 @@ function errorLine(code: Refusal | 'banned', text: string): Buffer {
   return formatEvent(new Date().toISOString(), 'ERROR', [code], text);
 }
 
-/** Shows an address the way users type it: `[::1]:7000`, `127.0.0.1:7000`. */
+/**
+ * Shows a socket's address the way users type it: `[::1]:7000`, `127.0.0.1:7000`, an IPv4 client
+ * of a dual-stack listener as IPv4 (as WHOIS shows it).
+ */
 export function formatAddress({ address, port }: Pick<SocketAddress, 'address' | 'port'>): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
+  return formatHostPort(unmapIPv4(address), port);
 }
 
 export class ChatServer {
@@ -148,7 +152,7 @@ export class ChatServer {
 
   #listen(kind: ListenerKind, port: number): Promise<void> {
     const fail = (error: unknown): never => {
-      const where = formatAddress({ address: this.#options.host, port });
+      const where = formatHostPort(this.#options.host, port);
       const message = error instanceof Error ? error.message : String(error);
       throw Object.assign(new Error(`cannot listen on ${where} (${kind}): ${message}`), {
         code: (error as { code?: string }).code,

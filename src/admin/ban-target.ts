@@ -69,8 +69,17 @@ function parseRange(text: string): BanTarget | string {
   if (address === undefined || !/^\d{1,3}$/.test(bitsText) || more.length > 0) return bad;
   let bits = Number(bitsText);
   // ::ffff:10.0.0.0/104 was turned into IPv4 by parseAddress; its prefix follows.
-  if (address.kind() === 'ipv4' && addressText.includes(':')) bits -= 96;
+  const mapped = address.kind() === 'ipv4' && addressText.includes(':');
+  if (mapped) bits -= 96;
   const max = address.kind() === 'ipv4' ? 32 : 128;
+  if (mapped && (bits < 0 || bits > max)) {
+    // "must be 0 to 32" would be wrong for what was typed: say how to write it, either way.
+    const ipv4 = address.toString();
+    return (
+      `${text}: an IPv4-mapped range takes a prefix length of 96 to 128, 96 more than the ` +
+      `IPv4 one (::ffff:${ipv4}/104 is ${ipv4}/8); or type the IPv4 range, ${ipv4}/<0 to 32>`
+    );
+  }
   if (bits < 0 || bits > max) return `${text}: the prefix length must be 0 to ${max}`;
   address =
     address.kind() === 'ipv4'

@@ -9,7 +9,7 @@
 import path from 'node:path';
 
 import { isValidNick, nickKey } from '../protocol/nick';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../fs/atomic-file';
 import { parseIsoTime, parseRecords, readDataFile, splitWord } from './data-file';
 import { hashPassword, hashProblem, type ScryptParams } from './password';
 

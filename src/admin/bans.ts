@@ -9,8 +9,9 @@
  */
 import path from 'node:path';
 
-import type { BanEntry } from '../chat/commands/moderation';
-import { parseIsoTime, parseRecords, splitWord } from './data-file';
+import { banArgs, type BanEntry } from '../chat/commands/moderation';
+import { parseTime } from '../protocol/event-parser';
+import { parseRecords, splitWord } from './data-file';
 import { parseAddress, parseBanTarget, spell, targetMatches, type BanTarget } from './ban-target';
 
 /** Where the bans live. */
@@ -21,13 +22,8 @@ export function bansFile(dataDir: string): string {
 /** Most bans kept: each change rewrites the file, and each connect may scan the ranges. */
 export const MAX_BANS = 10_000;
 
-export interface BanFields {
-  readonly by: string;
-  readonly setAt: number;
-  /** undefined: permanent. */
-  readonly until: number | undefined;
-  readonly reason: string;
-}
+/** A ban but its target. */
+export type BanFields = Pick<BanEntry, 'by' | 'setAt' | 'until' | 'reason'>;
 
 /** One ban. */
 export class Ban implements BanEntry {
@@ -54,10 +50,9 @@ export class Ban implements BanEntry {
     return this.until !== undefined && this.until <= now;
   }
 
-  /** Its line in the file. */
+  /** Its line in the file: its `BANS` line without TIME and TYPE. */
   toLine(): string {
-    const until = this.until === undefined ? 'permanent' : new Date(this.until).toISOString();
-    return `${this.target} ${this.by} ${new Date(this.setAt).toISOString()} ${until} :${this.reason}`;
+    return `${banArgs(this).join(' ')} :${this.reason}`;
   }
 }
 
@@ -72,9 +67,9 @@ export function parseBanLine(text: string): Ban | string {
   const target = parseBanTarget(targetText);
   if (typeof target === 'string') return target;
   if (!ARG_RE.test(by)) return `bad "by" ${JSON.stringify(by)}`;
-  const setAt = parseIsoTime(setAtText);
+  const setAt = parseTime(setAtText);
   if (setAt === undefined) return `bad set-at time ${JSON.stringify(setAtText)}`;
-  const until = untilText === 'permanent' ? undefined : parseIsoTime(untilText);
+  const until = untilText === 'permanent' ? undefined : parseTime(untilText);
   if (until === undefined && untilText !== 'permanent') {
     return `bad until ${JSON.stringify(untilText)}: a time or permanent`;
   }

@@ -4,7 +4,13 @@
  * every change. Everything here is logged, passwords never.
  */
 import { ProtocolError } from '../protocol/errors';
-import type { BanEntry, BanRequest, LoginOutcome, Moderation } from '../chat/commands/moderation';
+import {
+  banUntil,
+  type BanEntry,
+  type BanRequest,
+  type LoginOutcome,
+  type Moderation,
+} from '../chat/commands/moderation';
 import { Accounts } from './accounts';
 import { parseBanTarget, userKey } from './ban-target';
 import { Ban, MAX_BANS, type BanList } from './bans';
@@ -131,9 +137,7 @@ export class ServerModeration implements Moderation {
         `there are ${MAX_BANS} bans, the most kept; /unban some first`,
       );
     }
-    const until =
-      entry.until === undefined ? 'for good' : `until ${new Date(entry.until).toISOString()}`;
-    this.#log.info(`ban on ${entry.target} by ${entry.by} ${until}: ${entry.reason}`);
+    this.#log.info(`ban on ${entry.target} by ${entry.by} (${banUntil(entry)}): ${entry.reason}`);
     return undefined;
   }
 

@@ -8,7 +8,7 @@ import { ProtocolError } from '../../protocol/errors';
 import { isValidNick } from '../../protocol/nick';
 import type { CommandEntry } from './context';
 import { disconnect, NO_REASON, removalReason } from './kick';
-import type { Moderation } from './moderation';
+import { banArgs, type Moderation } from './moderation';
 import { noSuchUser } from './whisper';
 
 /** `/ban`: `BAN <target> <by> :<reason>` to everyone; those it matches are disconnected. */
@@ -75,11 +75,7 @@ export function bans(moderation: Moderation): CommandEntry<'bans'> {
     summary: 'list the bans in force',
     run(room, member) {
       const all = moderation.bans();
-      for (const b of all) {
-        const setAt = new Date(b.setAt).toISOString();
-        const until = b.until === undefined ? 'permanent' : new Date(b.until).toISOString();
-        room.send(member, 'BANS', [b.target, b.by, setAt, until], b.reason);
-      }
+      for (const b of all) room.send(member, 'BANS', banArgs(b), b.reason);
       const count =
         all.length === 0 ? 'no bans' : all.length === 1 ? '1 ban' : `${all.length} bans`;
       room.send(member, 'INFO', [], count);

@@ -19,3 +19,8 @@ export function unmapIPv4(ip: string): string {
 export function formatHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/** A socket's address as users see it: `127.0.0.1:7000`, `[::1]:7000`, IPv4-mapped as IPv4. */
+export function formatAddress({ address, port }: { address: string; port: number }): string {
+  return formatHostPort(unmapIPv4(address), port);
+}

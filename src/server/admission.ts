@@ -20,6 +20,12 @@ export interface AdmissionLimits {
 /** Why a connection is turned away: the wire error code it is told. */
 export type Refusal = 'server-full' | 'too-many-connections';
 
+/** The text of the `ERROR <refusal>` line a connection turned away is told. */
+export const REFUSALS: Record<Refusal, string> = {
+  'server-full': 'the server is full; try again later',
+  'too-many-connections': 'too many connections from your address; close one and try again',
+};
+
 /** One admitted connection's place; `release()` it when the connection closes (idempotent). */
 export interface Ticket {
   release(): void;

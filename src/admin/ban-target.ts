@@ -46,9 +46,37 @@ export const IPV6_USER_PREFIX = 64;
 export function userKey(text: string): string {
   const address = parseAddress(text);
   if (address === undefined) return text;
-  if (address.kind() === 'ipv4' || address.range() === 'loopback') return address.toString();
-  const block = `${address.toString()}/${IPV6_USER_PREFIX}`;
-  return `${ipaddr.IPv6.networkAddressFromCIDR(block).toString()}/${IPV6_USER_PREFIX}`;
+  const block = userBlock(address);
+  return block === undefined ? address.toString() : `${block.toString()}/${IPV6_USER_PREFIX}`;
+}
+
+/** The network address of the /64 that is one IPv6 user (not the loopback's); else undefined. */
+function userBlock(address: Address): ipaddr.IPv6 | undefined {
+  if (address.kind() === 'ipv4' || address.range() === 'loopback') return undefined;
+  const cidr = `${address.toString()}/${IPV6_USER_PREFIX}`;
+  return ipaddr.IPv6.networkAddressFromCIDR(cidr);
+}
+
+/**
+ * The target of a ban on the user block `address` is in (`[2001:db8:1:2::]/64`), under which
+ * such a ban is looked up in one probe; undefined where the user is the address itself.
+ */
+export function userBlockTarget(address: Address): string | undefined {
+  const block = userBlock(address);
+  return block === undefined ? undefined : `${spell(block)}/${IPV6_USER_PREFIX}`;
+}
+
+const LOOPBACK = ipaddr.IPv6.parse('::1');
+
+/**
+ * True for a range that is exactly some user's block, what `/ban <nick>` of an IPv6 user sets:
+ * a /64, but the loopback's (`::1` is a user of its own, so a ban on `[::]/64` is matched as any
+ * other range).
+ */
+export function isUserBlock(target: BanTarget): boolean {
+  if (target.kind !== 'range') return false;
+  const [network, bits] = target.range;
+  return network.kind() === 'ipv6' && bits === IPV6_USER_PREFIX && !LOOPBACK.match(network, bits);
 }
 
 /** An address as a target spells it: `127.0.0.2`, `[::1]`. */

@@ -4,15 +4,23 @@
  *
  *     <target> <by> <set-at> <until|permanent> :<reason>
  *
- * Lookups on connect are a map probe for single addresses and nick names, and a scan of the
- * ranges only.
+ * Lookups on connect are map probes for single addresses, IPv6 users' /64s and nick names, and
+ * a scan of the other ranges only.
  */
 import path from 'node:path';
 
 import { banArgs, type BanEntry } from '../chat/commands/moderation';
 import { parseTime } from '../protocol/event-parser';
 import { parseRecords, splitWord } from './data-file';
-import { parseAddress, parseBanTarget, spell, targetMatches, type BanTarget } from './ban-target';
+import {
+  isUserBlock,
+  parseAddress,
+  parseBanTarget,
+  spell,
+  targetMatches,
+  userBlockTarget,
+  type BanTarget,
+} from './ban-target';
 
 /** Where the bans live. */
 export function bansFile(dataDir: string): string {
@@ -108,7 +116,8 @@ export class BanList {
     if (old === undefined && this.#bans.size >= MAX_BANS) return false;
     if (old !== undefined) this.#delete(old);
     this.#bans.set(ban.target, ban);
-    if (ban.parsed.kind === 'range') this.#ranges.add(ban);
+    // A user's /64 is found by one probe, like an address; the other ranges are scanned.
+    if (ban.parsed.kind === 'range' && !isUserBlock(ban.parsed)) this.#ranges.add(ban);
     this.onChange();
     return true;
   }
@@ -137,12 +146,15 @@ export class BanList {
     return [...this.#bans.values()];
   }
 
-  /** The ban in force on an address (a single-address ban first, then the ranges). */
+  /** The ban in force on an address (on the address first, then its user's /64, then ranges). */
   forAddress(text: string): Ban | undefined {
     const address = parseAddress(text);
     if (address === undefined) return undefined;
     const exact = this.#live(this.#bans.get(spell(address)));
     if (exact !== undefined) return exact;
+    const block = userBlockTarget(address);
+    const user = block === undefined ? undefined : this.#live(this.#bans.get(block));
+    if (user !== undefined) return user;
     for (const ban of this.#ranges) {
       if (targetMatches(ban.parsed, address, '') && this.#live(ban)) return ban;
     }

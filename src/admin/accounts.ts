@@ -8,9 +8,10 @@
  */
 import path from 'node:path';
 
+import { writeFileAtomic } from '../fs/atomic-file';
+import { parseTime } from '../protocol/event-parser';
 import { isValidNick, nickKey } from '../protocol/nick';
-import { writeFileAtomic } from './atomic-file';
-import { parseIsoTime, parseRecords, readDataFile, splitWord } from './data-file';
+import { parseRecords, readDataFile, splitWord } from './data-file';
 import { hashPassword, hashProblem, type ScryptParams } from './password';
 
 export interface Account {
@@ -34,7 +35,7 @@ function parseAccount(text: string): Account | string {
   const [name, rest] = splitWord(text);
   const [createdText, hash] = splitWord(rest);
   if (!isValidNick(name)) return `bad admin name ${JSON.stringify(name)}`;
-  const created = parseIsoTime(createdText);
+  const created = parseTime(createdText);
   if (created === undefined) return `bad time ${JSON.stringify(createdText)}`;
   const problem = hashProblem(hash);
   return problem === undefined ? { name, created, hash } : problem;

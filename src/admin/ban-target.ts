@@ -31,6 +31,54 @@ export function parseAddress(text: string): Address | undefined {
   return ipaddr.process(text);
 }
 
+/**
+ * The prefix of the block one IPv6 user is taken to have: the /64 a subscriber usually gets,
+ * in which a client picks new temporary addresses at will (RFC 8981).
+ */
+export const IPV6_USER_PREFIX = 64;
+
+/**
+ * What counts as one user at `address`: an IPv4 address (IPv4-mapped ones included), or an IPv6
+ * address's /64 (`2001:db8:1:2::/64`), but the loopback `::1`, which is one host. The login
+ * throttle, `--max-per-ip` and `/ban <nick>` all count users by it, so that hopping to another
+ * address of one's /64 evades none of them. Not an address: returned unchanged.
+ */
+export function userKey(text: string): string {
+  const address = parseAddress(text);
+  if (address === undefined) return text;
+  const block = userBlock(address);
+  return block === undefined ? address.toString() : `${block.toString()}/${IPV6_USER_PREFIX}`;
+}
+
+/** The network address of the /64 that is one IPv6 user (not the loopback's); else undefined. */
+function userBlock(address: Address): ipaddr.IPv6 | undefined {
+  if (address.kind() === 'ipv4' || address.range() === 'loopback') return undefined;
+  const cidr = `${address.toString()}/${IPV6_USER_PREFIX}`;
+  return ipaddr.IPv6.networkAddressFromCIDR(cidr);
+}
+
+/**
+ * The target of a ban on the user block `address` is in (`[2001:db8:1:2::]/64`), under which
+ * such a ban is looked up in one probe; undefined where the user is the address itself.
+ */
+export function userBlockTarget(address: Address): string | undefined {
+  const block = userBlock(address);
+  return block === undefined ? undefined : `${spell(block)}/${IPV6_USER_PREFIX}`;
+}
+
+const LOOPBACK = ipaddr.IPv6.parse('::1');
+
+/**
+ * True for a range that is exactly some user's block, what `/ban <nick>` of an IPv6 user sets:
+ * a /64, but the loopback's (`::1` is a user of its own, so a ban on `[::]/64` is matched as any
+ * other range).
+ */
+export function isUserBlock(target: BanTarget): boolean {
+  if (target.kind !== 'range') return false;
+  const [network, bits] = target.range;
+  return network.kind() === 'ipv6' && bits === IPV6_USER_PREFIX && !LOOPBACK.match(network, bits);
+}
+
 /** An address as a target spells it: `127.0.0.2`, `[::1]`. */
 export function spell(address: Address): string {
   return address.kind() === 'ipv6' ? `[${address.toString()}]` : address.toString();
@@ -49,8 +97,17 @@ function parseRange(text: string): BanTarget | string {
   if (address === undefined || !/^\d{1,3}$/.test(bitsText) || more.length > 0) return bad;
   let bits = Number(bitsText);
   // ::ffff:10.0.0.0/104 was turned into IPv4 by parseAddress; its prefix follows.
-  if (address.kind() === 'ipv4' && addressText.includes(':')) bits -= 96;
+  const mapped = address.kind() === 'ipv4' && addressText.includes(':');
+  if (mapped) bits -= 96;
   const max = address.kind() === 'ipv4' ? 32 : 128;
+  if (mapped && (bits < 0 || bits > max)) {
+    // "must be 0 to 32" would be wrong for what was typed: say how to write it, either way.
+    const ipv4 = address.toString();
+    return (
+      `${text}: an IPv4-mapped range takes a prefix length of 96 to 128, 96 more than the ` +
+      `IPv4 one (::ffff:${ipv4}/104 is ${ipv4}/8); or type the IPv4 range, ${ipv4}/<0 to 32>`
+    );
+  }
   if (bits < 0 || bits > max) return `${text}: the prefix length must be 0 to ${max}`;
   address =
     address.kind() === 'ipv4'

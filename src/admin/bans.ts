@@ -4,14 +4,23 @@
  *
  *     <target> <by> <set-at> <until|permanent> :<reason>
  *
- * Lookups on connect are a map probe for single addresses and nick names, and a scan of the
- * ranges only.
+ * Lookups on connect are map probes for single addresses, IPv6 users' /64s and nick names, and
+ * a scan of the other ranges only.
  */
 import path from 'node:path';
 
-import type { BanEntry } from '../chat/commands/moderation';
-import { parseIsoTime, parseRecords, splitWord } from './data-file';
-import { parseAddress, parseBanTarget, spell, targetMatches, type BanTarget } from './ban-target';
+import { banArgs, type BanEntry } from '../chat/commands/moderation';
+import { parseTime } from '../protocol/event-parser';
+import { parseRecords, splitWord } from './data-file';
+import {
+  isUserBlock,
+  parseAddress,
+  parseBanTarget,
+  spell,
+  targetMatches,
+  userBlockTarget,
+  type BanTarget,
+} from './ban-target';
 
 /** Where the bans live. */
 export function bansFile(dataDir: string): string {
@@ -21,13 +30,8 @@ export function bansFile(dataDir: string): string {
 /** Most bans kept: each change rewrites the file, and each connect may scan the ranges. */
 export const MAX_BANS = 10_000;
 
-export interface BanFields {
-  readonly by: string;
-  readonly setAt: number;
-  /** undefined: permanent. */
-  readonly until: number | undefined;
-  readonly reason: string;
-}
+/** A ban but its target. */
+export type BanFields = Pick<BanEntry, 'by' | 'setAt' | 'until' | 'reason'>;
 
 /** One ban. */
 export class Ban implements BanEntry {
@@ -54,10 +58,9 @@ export class Ban implements BanEntry {
     return this.until !== undefined && this.until <= now;
   }
 
-  /** Its line in the file. */
+  /** Its line in the file: its `BANS` line without TIME and TYPE. */
   toLine(): string {
-    const until = this.until === undefined ? 'permanent' : new Date(this.until).toISOString();
-    return `${this.target} ${this.by} ${new Date(this.setAt).toISOString()} ${until} :${this.reason}`;
+    return `${banArgs(this).join(' ')} :${this.reason}`;
   }
 }
 
@@ -72,9 +75,9 @@ export function parseBanLine(text: string): Ban | string {
   const target = parseBanTarget(targetText);
   if (typeof target === 'string') return target;
   if (!ARG_RE.test(by)) return `bad "by" ${JSON.stringify(by)}`;
-  const setAt = parseIsoTime(setAtText);
+  const setAt = parseTime(setAtText);
   if (setAt === undefined) return `bad set-at time ${JSON.stringify(setAtText)}`;
-  const until = untilText === 'permanent' ? undefined : parseIsoTime(untilText);
+  const until = untilText === 'permanent' ? undefined : parseTime(untilText);
   if (until === undefined && untilText !== 'permanent') {
     return `bad until ${JSON.stringify(untilText)}: a time or permanent`;
   }
@@ -113,7 +116,8 @@ export class BanList {
     if (old === undefined && this.#bans.size >= MAX_BANS) return false;
     if (old !== undefined) this.#delete(old);
     this.#bans.set(ban.target, ban);
-    if (ban.parsed.kind === 'range') this.#ranges.add(ban);
+    // A user's /64 is found by one probe, like an address; the other ranges are scanned.
+    if (ban.parsed.kind === 'range' && !isUserBlock(ban.parsed)) this.#ranges.add(ban);
     this.onChange();
     return true;
   }
@@ -142,12 +146,15 @@ export class BanList {
     return [...this.#bans.values()];
   }
 
-  /** The ban in force on an address (a single-address ban first, then the ranges). */
+  /** The ban in force on an address (on the address first, then its user's /64, then ranges). */
   forAddress(text: string): Ban | undefined {
     const address = parseAddress(text);
     if (address === undefined) return undefined;
     const exact = this.#live(this.#bans.get(spell(address)));
     if (exact !== undefined) return exact;
+    const block = userBlockTarget(address);
+    const user = block === undefined ? undefined : this.#live(this.#bans.get(block));
+    if (user !== undefined) return user;
     for (const ban of this.#ranges) {
       if (targetMatches(ban.parsed, address, '') && this.#live(ban)) return ban;
     }

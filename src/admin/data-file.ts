@@ -92,10 +92,3 @@ export function splitWord(text: string): [string, string] {
   const match = /^(\S*)\s*(.*)$/s.exec(text) as RegExpExecArray;
   return [match[1] as string, match[2] as string];
 }
-
-/** An ISO-8601 UTC time as the server writes it, or undefined. */
-export function parseIsoTime(text: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(text)) return undefined;
-  const ms = Date.parse(text);
-  return Number.isNaN(ms) || new Date(ms).toISOString() !== text ? undefined : ms;
-}

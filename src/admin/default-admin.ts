@@ -6,7 +6,7 @@
 import path from 'node:path';
 
 import type { Accounts } from './accounts';
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../fs/atomic-file';
 import { randomPassword } from './password';
 
 /** The default admin's name. */

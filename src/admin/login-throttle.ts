@@ -4,10 +4,8 @@
  * checked at a time, so opening more connections does not buy more guesses. IPv6 clients are
  * counted per /64, the block one subscriber usually has, or a guesser would simply hop addresses.
  */
-import ipaddr from 'ipaddr.js';
-
 import { ProtocolError } from '../protocol/errors';
-import { parseAddress } from './ban-target';
+import { userKey } from './ban-target';
 
 export interface ThrottleOptions {
   /** The first failure's delay; each next failure doubles it. */
@@ -20,7 +18,11 @@ export interface ThrottleOptions {
   forgetAfterMs: number;
   /** Addresses tracked at most; the least recently failed are forgotten first. */
   maxTracked: number;
-  /** Logins checked at once, server-wide (each scrypt holds 32 MiB while it runs). */
+  /**
+   * Logins checked at once, server-wide (each scrypt holds 32 MiB while it runs). A failure
+   * gives its slot back when its hash is done, not after its delay: waiting costs nothing, and
+   * slots held through the delays would let a few addresses lock every admin out.
+   */
   maxConcurrent: number;
   now: () => number;
 }
@@ -53,22 +55,22 @@ export interface FailureAnswer {
   readonly failures: number;
 }
 
-/** One attempt in progress; exactly one of `succeeded` or `failed` then `release`. */
+/**
+ * One attempt in progress: `checked` once its hash is done, then exactly one of `succeeded` or
+ * `failed`, then `release` once it is answered.
+ */
 export interface Attempt {
   /** The address or /64 it is counted under. */
   readonly key: string;
+  /**
+   * The password has been checked: the server-wide slot is free for another address. The
+   * address itself stays busy until `release`, through a failure's delay.
+   */
+  checked(): void;
   succeeded(): void;
   failed(): FailureAnswer;
-  /** The answer has been given: the address may try again. */
+  /** The answer has been given: the address may try again (`checked` too, if not yet). */
   release(): void;
-}
-
-/** The key failures (and, in the server, connections) from `address` are counted under. */
-export function throttleKey(address: string): string {
-  const parsed = parseAddress(address);
-  if (parsed === undefined) return address;
-  if (parsed.kind() === 'ipv4') return parsed.toString();
-  return `${ipaddr.IPv6.networkAddressFromCIDR(`${parsed.toString()}/64`).toString()}/64`;
 }
 
 function rateLimited(text: string): ProtocolError {
@@ -86,7 +88,7 @@ export class LoginThrottle {
 
   /** Starts an attempt from `address`, or says why it may not be made now. */
   begin(address: string): Attempt | ProtocolError {
-    const key = throttleKey(address);
+    const key = userKey(address);
     const now = this.#options.now();
     const record = this.#record(key, now);
     if (record.lockedUntil > now) {
@@ -101,18 +103,30 @@ export class LoginThrottle {
     }
     record.busy = true;
     this.#inFlight++;
+    let checking = true;
     let released = false;
+    const checked = (): void => {
+      if (!checking) return;
+      checking = false;
+      this.#inFlight--;
+    };
     return {
       key,
+      checked,
       succeeded: () => this.#records.delete(key),
       failed: () => this.#failed(key, record),
       release: () => {
-        if (released) return;
+        checked();
+        if (released) return; // twice is once: the address may have begun another attempt
         released = true;
         record.busy = false;
-        this.#inFlight--;
       },
     };
+  }
+
+  /** Logins being checked now, server-wide (for tests). */
+  get checking(): number {
+    return this.#inFlight;
   }
 
   /** Addresses tracked now (for tests). */

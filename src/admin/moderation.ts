@@ -4,9 +4,15 @@
  * every change. Everything here is logged, passwords never.
  */
 import { ProtocolError } from '../protocol/errors';
-import type { BanEntry, BanRequest, LoginOutcome, Moderation } from '../chat/commands/moderation';
+import {
+  banUntil,
+  type BanEntry,
+  type BanRequest,
+  type LoginOutcome,
+  type Moderation,
+} from '../chat/commands/moderation';
 import { Accounts } from './accounts';
-import { parseBanTarget } from './ban-target';
+import { parseBanTarget, userKey } from './ban-target';
 import { Ban, MAX_BANS, type BanList } from './bans';
 import { LoginThrottle, type Attempt, type ThrottleOptions } from './login-throttle';
 import { DECOY_HASH, verifyPassword } from './password';
@@ -61,9 +67,11 @@ export class ServerModeration implements Moderation {
       queueMicrotask(() => answer(attempt));
       return;
     }
-    void this.#check(name, password).then((account) =>
-      this.#answer(attempt, name, account, answer),
-    );
+    void this.#check(name, password).then((account) => {
+      // The hash is done: the next address may be checked while this one waits out its delay.
+      attempt.checked();
+      this.#answer(attempt, name, account, answer);
+    });
   }
 
   /** The account's name if `password` is its password; an Error if the file is unusable. */
@@ -109,7 +117,7 @@ export class ServerModeration implements Moderation {
   }
 
   prepareBan(request: BanRequest): BanEntry | ProtocolError {
-    const target = parseBanTarget(request.target);
+    const target = parseBanTarget(request.user ? userKey(request.target) : request.target);
     if (typeof target === 'string') {
       return new ProtocolError(
         'invalid-argument',
@@ -129,9 +137,7 @@ export class ServerModeration implements Moderation {
         `there are ${MAX_BANS} bans, the most kept; /unban some first`,
       );
     }
-    const until =
-      entry.until === undefined ? 'for good' : `until ${new Date(entry.until).toISOString()}`;
-    this.#log.info(`ban on ${entry.target} by ${entry.by} ${until}: ${entry.reason}`);
+    this.#log.info(`ban on ${entry.target} by ${entry.by} (${banUntil(entry)}): ${entry.reason}`);
     return undefined;
   }
 

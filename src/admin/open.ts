@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 
 import { Accounts, accountsFile } from './accounts';
-import { removeStaleTemporaries } from './atomic-file';
+import { removeStaleTemporaries } from '../fs/atomic-file';
 import { BanList, bansFile } from './bans';
 import { readDataFile } from './data-file';
 import { ensureAdmin, passwordFile } from './default-admin';

@@ -4,7 +4,7 @@
  * of the latest state. Each write is atomic (see atomic-file.ts), so the file always holds some
  * complete state, the last one once `idle()` resolves.
  */
-import { writeFileAtomic } from './atomic-file';
+import { writeFileAtomic } from '../fs/atomic-file';
 
 export class SnapshotWriter {
   readonly file: string;

@@ -2,6 +2,7 @@
  * Per-connection chat state. The room owns members: it creates them in `join()`, renames them and
  * marks them gone; commands read them.
  */
+import { formatHostPort } from '../protocol/address';
 import type { Peer } from './peer';
 import { WordFilter } from './word-filter';
 
@@ -60,7 +61,6 @@ export class Member {
   /** `ip:port`, with IPv6 addresses in brackets (`[::1]:5000`) so the port stays unambiguous. */
   get address(): string {
     // A socket reset before the transport learnt its address may report '', which is no ARG.
-    const ip = this.peer.remoteAddress || 'unknown';
-    return ip.includes(':') ? `[${ip}]:${this.peer.remotePort}` : `${ip}:${this.peer.remotePort}`;
+    return formatHostPort(this.peer.remoteAddress || 'unknown', this.peer.remotePort);
   }
 }

@@ -3,7 +3,10 @@
  * it; the room never learns which one it is talking to.
  */
 export interface Peer {
-  /** The client's IP address, e.g. `127.0.0.1` or `::1`. */
+  /**
+   * The client's IP address, e.g. `127.0.0.1` or `::1`; an IPv4 client as IPv4, even where a
+   * dual-stack listener saw it as `::ffff:127.0.0.1`.
+   */
   readonly remoteAddress: string;
   /** The client's TCP port. */
   readonly remotePort: number;

@@ -11,33 +11,15 @@ import { ProtocolError } from '../protocol/errors';
 import { EventFormatter, type EventType } from '../protocol/format';
 import { GUEST_NICK_PREFIX } from '../protocol/limits';
 import { nickKey } from '../protocol/nick';
-import { parseCommand } from '../protocol/parse';
+import { parseCommand, startsPlainText } from '../protocol/parse';
 import { commandTable, COMMANDS, runCommand } from './commands/command-table';
+import { audienceOf, fanOut, type Audience } from './audience';
 import type { ChatEventType, CommandRoom, CommandTable } from './commands/context';
 import { NO_MODERATION, type Moderation } from './commands/moderation';
 import type { StatsSource } from './commands/stats';
 import { Member } from './member';
 import type { Peer } from './peer';
-import { isAscii, WordFilter, wordsOf } from './word-filter';
-
-/** Recipients as parallel arrays: a broadcast touches two arrays, not each Member. */
-interface Audience {
-  readonly peers: readonly Peer[];
-  readonly filters: readonly WordFilter[];
-  /** Whether any of them filters, as of `WordFilter.changes === version`. */
-  readonly anyFilter: boolean;
-  readonly version: number;
-}
-
-function audienceOf(members: readonly Member[]): Audience {
-  const filters = members.map((m) => m.filter);
-  return {
-    peers: members.map((m) => m.peer),
-    filters,
-    anyFilter: filters.some((f) => f.size > 0),
-    version: WordFilter.changes,
-  };
-}
+import { WordFilter } from './word-filter';
 
 /** Options for {@link Room}. */
 export interface RoomOptions {
@@ -58,10 +40,6 @@ export interface RoomOptions {
 
 /** Sent to everyone by {@link Room.shutdown}, and the reason its closes carry. */
 export const SHUTDOWN_TEXT = 'server shutting down';
-
-const SLASH = 0x2f;
-const SPACE = 0x20;
-const TAB = 0x09;
 
 const DEFAULT_WELCOME = 'welcome to selectchat; /help lists the commands, /nick <name> renames you';
 
@@ -161,8 +139,7 @@ export class Room implements CommandRoom {
    */
   handleLineBytes(member: Member, bytes: Buffer, start: number, end: number): void {
     if (!member.present) return;
-    const first = bytes[start];
-    if (first === SLASH || first === SPACE || first === TAB) {
+    if (!startsPlainText(bytes[start])) {
       this.handleLine(member, bytes.toString('utf8', start, end));
       return;
     }
@@ -170,7 +147,7 @@ export class Room implements CommandRoom {
       const now = this.#clock();
       member.lastActiveAt = now;
       const line = this.#formatter.formatBytes(now, 'MSG', member.nick, bytes, start, end);
-      this.#fanOut(line, this.#audience(), undefined, bytes, start, end);
+      fanOut(line, this.#audience(), undefined, bytes, start, end);
     } catch (error) {
       this.#internalError(member, error); // as in handleLine: one line's bug stays its own
     }
@@ -238,45 +215,7 @@ export class Room implements CommandRoom {
     recipients?: readonly Member[],
   ): void {
     const line = this.#formatter.format(type, args, text);
-    this.#fanOut(line, recipients ? audienceOf(recipients) : this.#audience(), text);
-  }
-
-  /**
-   * Hands `line` to each recipient whose filters let its text through. The text is looked at
-   * once, and only if someone filters; given as bytes, it is decoded only then. ASCII text (the
-   * usual case) is searched for the filter words directly; other text is split into words once.
-   */
-  #fanOut(
-    line: Buffer,
-    audience: Audience,
-    text: string | undefined,
-    bytes?: Buffer,
-    start = 0,
-    end = 0,
-  ): void {
-    const { peers, filters } = audience;
-    if (!audience.anyFilter) {
-      for (let i = 0; i < peers.length; i++) (peers[i] as Peer).send(line);
-      return;
-    }
-    let lower: string | undefined; // the text lower-cased, if it is ASCII
-    let words: ReadonlySet<string> | undefined; // its words, if it is not
-    for (let i = 0; i < peers.length; i++) {
-      const filter = filters[i] as WordFilter;
-      if (filter.size > 0) {
-        if (lower === undefined && words === undefined) {
-          const t = text ?? (bytes as Buffer).toString('utf8', start, end);
-          if (isAscii(t)) lower = t.toLowerCase();
-          else words = wordsOf(t);
-        }
-        const blocked =
-          lower !== undefined
-            ? filter.blocksAscii(lower)
-            : filter.blocks(words as ReadonlySet<string>);
-        if (blocked) continue;
-      }
-      (peers[i] as Peer).send(line);
-    }
+    fanOut(line, recipients ? audienceOf(recipients) : this.#audience(), text);
   }
 
   #audience(): Audience {

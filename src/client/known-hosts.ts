@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { formatHostPort } from '../protocol/address.js';
 import { normaliseFingerprint } from './trust.js';
 
 /** The known-hosts file for this environment. */
@@ -19,7 +20,7 @@ export function knownHostsFile(env: NodeJS.ProcessEnv = process.env): string {
 
 /** `host:port` as the file keys it (IPv6 addresses in brackets). */
 export function hostKey(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return formatHostPort(host, port);
 }
 
 export interface KnownHost {

@@ -4,7 +4,10 @@
  * them, so never rename one; PROTOCOL.md lists each with its meaning.
  */
 
-/** Every code the server sends today, in the order PROTOCOL.md documents them. */
+/**
+ * Every code the server sends, in the order PROTOCOL.md's table documents them; none is reserved
+ * for later (test/protocol/error-codes.test.ts holds the two to each other and to the code).
+ */
 export const ERROR_CODES = [
   'unknown-command',
   'missing-argument',
@@ -26,11 +29,8 @@ export const ERROR_CODES = [
   'internal-error',
 ] as const;
 
-/** Codes reserved for later features; none today (clients may prepare for those listed here). */
-export const RESERVED_ERROR_CODES = [] as const;
-
 /** A wire error code. */
-export type ErrorCode = (typeof ERROR_CODES)[number] | (typeof RESERVED_ERROR_CODES)[number];
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /**
  * A problem with what a client sent (or, later, with what it may do). The room answers it with

@@ -59,6 +59,17 @@ const SHAPES: Readonly<Record<string, Shape>> = {
 };
 
 const TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * A time as the server writes it (TIME, and the times in `BANS` lines and its files): UTC
+ * ISO-8601 with milliseconds, exactly as `toISOString()` writes it; in ms since the epoch, or
+ * undefined (for `2026-02-30T...` too, which `Date.parse` would roll over).
+ */
+export function parseTime(text: string): number | undefined {
+  if (!TIME_RE.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || new Date(ms).toISOString() !== text ? undefined : ms;
+}
 const TYPE_RE = /^[A-Z][A-Z_]*$/;
 
 /** Checks a known type's argument count and TEXT presence; returns a problem or undefined. */
@@ -92,7 +103,7 @@ export function parseEvent(line: string): ServerEvent | EventParseError {
     return new EventParseError('empty field (leading, trailing or double space)', line);
   }
   const [time, type, ...args] = tokens;
-  if (time === undefined || !TIME_RE.test(time) || Number.isNaN(Date.parse(time))) {
+  if (time === undefined || parseTime(time) === undefined) {
     return new EventParseError('bad TIME', line);
   }
   if (type === undefined || !TYPE_RE.test(type)) return new EventParseError('bad TYPE', line);

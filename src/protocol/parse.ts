@@ -96,6 +96,15 @@ const SLASH = 0x2f;
 const SPACE = 0x20;
 const TAB = 0x09;
 
+/**
+ * True if a line whose first character (or byte) is `c` is text, said exactly as typed whatever
+ * follows: not a command (`/`) and not possibly blank (a space or tab). The room's fast path,
+ * which says a line still in bytes, asks this of its first byte.
+ */
+export function startsPlainText(c: number | undefined): boolean {
+  return c !== undefined && c !== SLASH && !isBlankChar(c);
+}
+
 function isBlankChar(c: number): boolean {
   return c === SPACE || c === TAB;
 }

@@ -6,8 +6,7 @@
  * either. Loopback clients are exempt from the per-address limit unless `limitLoopback`, as in
  * Ergo: on the server's own machine they are its users or a proxy in front of it.
  */
-import { parseAddress } from '../admin/ban-target';
-import { throttleKey } from '../admin/login-throttle';
+import { parseAddress, userKey } from '../admin/ban-target';
 import type { StatsLine } from '../chat/commands/stats';
 
 export interface AdmissionLimits {
@@ -20,6 +19,12 @@ export interface AdmissionLimits {
 
 /** Why a connection is turned away: the wire error code it is told. */
 export type Refusal = 'server-full' | 'too-many-connections';
+
+/** The text of the `ERROR <refusal>` line a connection turned away is told. */
+export const REFUSALS: Record<Refusal, string> = {
+  'server-full': 'the server is full; try again later',
+  'too-many-connections': 'too many connections from your address; close one and try again',
+};
 
 /** One admitted connection's place; `release()` it when the connection closes (idempotent). */
 export interface Ticket {
@@ -51,7 +56,7 @@ export class Admission {
   admit(address: string): Ticket | Refusal {
     const { maxClients, maxPerIp, limitLoopback } = this.limits;
     if (this.#connections >= maxClients) return 'server-full';
-    const key = throttleKey(address);
+    const key = userKey(address);
     const count = this.#perAddress.get(key) ?? 0;
     if (maxPerIp > 0 && count >= maxPerIp && (limitLoopback || !isLoopback(address))) {
       return 'too-many-connections';

@@ -9,6 +9,8 @@ import path from 'node:path';
 
 import { generate } from 'selfsigned';
 
+import { removeStaleTemporaries, writeFileAtomic } from '../fs/atomic-file';
+
 export interface Certificate {
   cert: string;
   key: string;
@@ -78,16 +80,11 @@ async function generatePair(certFile: string, keyFile: string): Promise<void> {
     ],
   });
   fs.mkdirSync(path.dirname(certFile), { recursive: true, mode: 0o700 });
-  // The key is born 0600 (never readable by others, not even for a moment),
-  // and both files appear whole: written aside, then renamed into place.
-  writeAtomically(keyFile, pems.private, 0o600);
-  writeAtomically(certFile, pems.cert, 0o644);
-}
-
-function writeAtomically(file: string, content: string, mode: number): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, content, { mode, flag: 'wx' });
-  fs.renameSync(temporary, file);
+  // The key is born 0600 (never readable by others, not even for a moment), and both files
+  // appear whole and durable, key first: a crash leaves no certificate, and the next start
+  // makes a new pair.
+  await writeFileAtomic(keyFile, pems.private, 0o600);
+  await writeFileAtomic(certFile, pems.cert, 0o644);
 }
 
 /**
@@ -103,9 +100,13 @@ export async function loadCertificate(options: CertificateOptions): Promise<Cert
   const certFile = options.certFile ?? path.join(own, 'cert.pem');
   const keyFile = options.keyFile ?? path.join(own, 'key.pem');
   let generated = false;
-  if (options.certFile === undefined && !fs.existsSync(certFile)) {
-    await generatePair(certFile, keyFile);
-    generated = true;
+  if (options.certFile === undefined) {
+    // What a start killed mid-write left behind would block this start's writes, or linger.
+    for (const file of [keyFile, certFile]) await removeStaleTemporaries(file);
+    if (!fs.existsSync(certFile)) {
+      await generatePair(certFile, keyFile);
+      generated = true;
+    }
   }
   const cert = read(certFile, 'certificate');
   const key = read(keyFile, 'key');

@@ -11,10 +11,11 @@ import type { Member } from '../chat/member';
 import { Room } from '../chat/room';
 import { addon, type SocketAddress } from '../native/addon';
 import type { EventLoop } from '../loop/event-loop';
+import { formatAddress, formatHostPort } from '../protocol/address';
 import { formatEvent } from '../protocol/format';
 import { Listener, type RefusalReason } from '../transport/listener';
 import { NodeListener } from '../transport/node-listener';
-import { Admission, type AdmissionLimits, type Refusal, type Ticket } from './admission';
+import { Admission, REFUSALS, type AdmissionLimits, type Refusal, type Ticket } from './admission';
 import { Connection, type ChannelFactory, type ConnectionOptions } from './connection';
 import { ServerCounters } from './counters';
 import { FloodControl, type FloodOptions } from './flood-control';
@@ -53,11 +54,6 @@ export interface ChatServerOptions {
   settings?: readonly StatsLine[];
 }
 
-const REFUSALS: Record<RefusalReason | Refusal, string> = {
-  'server-full': 'the server is full; try again later',
-  'too-many-connections': 'too many connections from your address; close one and try again',
-};
-
 /**
  * Refused TLS connections told why in-band at once, at most: each costs a handshake, so past this
  * (a connection flood) they are closed without a word, as a TLS port can only do in cleartext.
@@ -69,11 +65,6 @@ const HANDSHAKE_TIMED_OUT = /^handshake timed out /;
 
 function errorLine(code: Refusal | 'banned', text: string): Buffer {
   return formatEvent(new Date().toISOString(), 'ERROR', [code], text);
-}
-
-/** Shows an address the way users type it: `[::1]:7000`, `127.0.0.1:7000`. */
-export function formatAddress({ address, port }: Pick<SocketAddress, 'address' | 'port'>): string {
-  return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
 export class ChatServer {
@@ -148,7 +139,7 @@ export class ChatServer {
 
   #listen(kind: ListenerKind, port: number): Promise<void> {
     const fail = (error: unknown): never => {
-      const where = formatAddress({ address: this.#options.host, port });
+      const where = formatHostPort(this.#options.host, port);
       const message = error instanceof Error ? error.message : String(error);
       throw Object.assign(new Error(`cannot listen on ${where} (${kind}): ${message}`), {
         code: (error as { code?: string }).code,
@@ -215,9 +206,7 @@ export class ChatServer {
    */
   #turnAway(arrival: Arrival, reason: Refusal): void {
     const { kind, peer } = arrival;
-    this.counters.drop(reason);
-    this.#log.warn(`refused ${formatAddress(peer)} (${kind}): ${reason}`);
-    const line = errorLine(reason, REFUSALS[reason]);
+    const line = this.#refusal(kind, peer, reason);
     if (kind === 'plain') return arrival.refuse(line);
     if (this.#tlsRefusals >= MAX_TLS_REFUSALS) return arrival.refuse();
     this.#tlsRefusals++;
@@ -297,8 +286,14 @@ export class ChatServer {
     reason: RefusalReason,
     write: (line: Buffer) => unknown,
   ): void {
+    const line = this.#refusal(kind, peer, reason);
+    if (kind === 'plain') write(line);
+  }
+
+  /** Counts and logs a refused connection; returns the line that tells it why. */
+  #refusal(kind: ListenerKind, peer: SocketAddress, reason: RefusalReason | Refusal): Buffer {
     this.counters.drop(reason);
-    if (kind === 'plain') write(errorLine(reason, REFUSALS[reason]));
     this.#log.warn(`refused ${formatAddress(peer)} (${kind}): ${reason}`);
+    return errorLine(reason, REFUSALS[reason]);
   }
 }

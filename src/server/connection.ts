@@ -6,6 +6,7 @@
 import type { Member } from '../chat/member';
 import type { Peer } from '../chat/peer';
 import type { Room } from '../chat/room';
+import { unmapIPv4 } from '../protocol/address';
 import { ProtocolError } from '../protocol/errors';
 import { SENDQ_EXCEEDED } from '../protocol/limits';
 import { decodeLine, LineReader, lineTooLong } from '../protocol/line-reader';
@@ -82,7 +83,7 @@ export class Connection implements Peer, ChannelHandlers, LineHandlers {
     if (this.#channel.readLines?.(this.#maxLineBytes, this) !== true) {
       this.#reader = new LineReader({ maxLineBytes: this.#maxLineBytes });
     }
-    this.remoteAddress = this.#channel.remote.address;
+    this.remoteAddress = unmapIPv4(this.#channel.remote.address);
     this.remotePort = this.#channel.remote.port;
     this.secure = this.#channel.secure;
     this.#member = room.join(this);

@@ -36,6 +36,16 @@ test.each([
   ['[::1', '[::1 is not an address, a range (CIDR) or nick:<name>'],
   ['10.0.0.0/33', '10.0.0.0/33: the prefix length must be 0 to 32'],
   ['::/129', '::/129: the prefix length must be 0 to 128'],
+  [
+    '::ffff:10.0.0.0/80',
+    '::ffff:10.0.0.0/80: an IPv4-mapped range takes a prefix length of 96 to 128, 96 more than ' +
+      'the IPv4 one (::ffff:10.0.0.0/104 is 10.0.0.0/8); or type the IPv4 range, 10.0.0.0/<0 to 32>',
+  ],
+  [
+    '[::FFFF:10.1.2.3]/129',
+    '[::FFFF:10.1.2.3]/129: an IPv4-mapped range takes a prefix length of 96 to 128, 96 more ' +
+      'than the IPv4 one (::ffff:10.1.2.3/104 is 10.1.2.3/8); or type the IPv4 range, 10.1.2.3/<0 to 32>',
+  ],
   ['10.0.0.0/', '10.0.0.0/ is not a range: use an address and a prefix length, e.g. 10.0.0.0/8'],
   [
     '10.0.0.0/8/8',

@@ -59,6 +59,22 @@ test('lookups: exact addresses, then ranges, then names; only bans in force', ()
   expect(bans.prune()).toBe(false);
 });
 
+test("an IPv6 user's /64 is found for every address in it, and ends like any ban", () => {
+  const { bans, clock } = list();
+  bans.add(ban('2001:db8:1:2::5/64', T0 + 1000, 'user'));
+  bans.add(ban('[2001:db8::]/32', undefined, 'wide'));
+  bans.add(ban('[::]/64', undefined, 'the loopback block')); // matched as a range: ::1 is in it
+  expect(bans.forAddress('2001:db8:1:2:ffff:1:2:3')?.reason).toBe('user');
+  expect(bans.forAddress('2001:db8:1:3::1')?.reason).toBe('wide');
+  expect(bans.forAddress('::1')?.reason).toBe('the loopback block');
+  expect(bans.forAddress('::2')?.reason).toBe('the loopback block');
+  expect(bans.forAddress('2001:db9::1')).toBeUndefined();
+  clock.ms = T0 + 1000;
+  expect(bans.forAddress('2001:db8:1:2::5')?.reason).toBe('wide');
+  bans.remove('[2001:db8::]/32');
+  expect(bans.forAddress('2001:db8:1:2::5')).toBeUndefined();
+});
+
 test('the file form parses back to the same bans', () => {
   const { bans } = list();
   bans.add(ban('10.0.0.0/8', T0 + 60_000, 'a range: with " :" in it'));

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { removeStaleTemporaries, writeFileAtomic } from '../../src/admin/atomic-file';
+import { removeStaleTemporaries, writeFileAtomic } from '../../src/fs/atomic-file';
 import { parseRecords, readDataFile, recordLines } from '../../src/admin/data-file';
 import { SnapshotWriter } from '../../src/admin/snapshot-writer';
 import { tempDir } from '../helpers/tls';

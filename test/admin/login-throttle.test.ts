@@ -83,12 +83,37 @@ test('one attempt per address at a time; others go on; and a cap on all at once'
   begin(t, '10.0.0.1');
 });
 
+test('a failure gives its server-wide slot back once checked; its address stays busy', () => {
+  const { t } = throttle({ maxConcurrent: 1 });
+  const guess = begin(t, '10.0.0.1');
+  expect(t.begin('10.0.0.2')).toMatchObject({ message: expect.stringMatching(/too many logins/) });
+  guess.checked();
+  guess.failed(); // now waiting out its delay
+  expect(t.checking).toBe(0);
+  const admin = begin(t, '10.0.0.2');
+  expect(t.begin('10.0.0.1')).toMatchObject({
+    message: 'a login from 10.0.0.1 is being checked; wait for its answer',
+  });
+  admin.checked();
+  admin.succeeded();
+  admin.release();
+  guess.release();
+  guess.release(); // twice is once: it must not free the address's next attempt
+  const next = begin(t, '10.0.0.1');
+  guess.release();
+  expect(t.begin('10.0.0.1')).toMatchObject({ code: 'rate-limited' });
+  expect(t.checking).toBe(1);
+  next.release();
+  expect(t.checking).toBe(0);
+});
+
 test('IPv6 clients are counted per /64', () => {
   const { t } = throttle();
   const attempt = begin(t, '2001:db8:1:2::1');
   expect(attempt.key).toBe('2001:db8:1:2::/64');
   expect(t.begin('2001:db8:1:2:ffff::9')).toMatchObject({ code: 'rate-limited' });
   expect(t.begin('2001:db8:1:3::1')).not.toBeInstanceOf(ProtocolError);
+  expect(begin(t, '::1').key).toBe('::1'); // the loopback is one host
 });
 
 test('at most maxTracked addresses are remembered; the longest quiet go first', () => {

@@ -17,6 +17,7 @@ const PASSWORD = 'the admin password';
 
 interface Setup {
   h: Harness;
+  moderation: ServerModeration;
   admin: Conn;
   bob: Conn;
   carol: Conn;
@@ -58,7 +59,7 @@ async function setup(allowPlainLogin = false): Promise<Setup> {
   h.room.handleLine(admin.member, `/login root ${PASSWORD}`);
   expect(await answer(h, admin)).toEqual(['INFO :you are now an admin (account root)']);
   h.drain();
-  return { h, admin, bob, carol, log };
+  return { h, moderation, admin, bob, carol, log };
 }
 
 test('login: over TLS only; a wrong password is refused; the member becomes an admin', async () => {
@@ -146,6 +147,60 @@ test('/ban by nick, address, range and name; matching members closed; /bans; /un
   ]);
   h.room.handleLine(admin.member, '/unban 10.0.0.3/31');
   expect(h.take(admin.peer)).toEqual(['INFO :ban on 10.0.0.2/31 lifted']);
+});
+
+test('/ban <nick> of an IPv6 user bans their /64, which their other addresses are in', async () => {
+  const { h, moderation, admin, carol } = await setup();
+  const eve = h.connect(new FakePeer('2001:db8:1:2::5', 40005));
+  const again = h.connect(new FakePeer('2001:db8:1:2:ffff:ee:0:9', 40006)); // eve, renumbered
+  const frank = h.connect(new FakePeer('2001:db8:1:3::1', 40007)); // the next /64
+  const local = h.connect(new FakePeer('::1', 40008));
+  h.drain();
+  h.room.handleLine(admin.member, `/ban ${eve.member.nick} 1d temporary addresses`);
+  const ban = 'BAN [2001:db8:1:2::]/64 guest-1 :temporary addresses';
+  const why = 'banned by guest-1: temporary addresses';
+  expect(h.take(frank.peer)).toEqual([
+    ban,
+    `QUIT ${eve.member.nick} :${why}`,
+    `QUIT ${again.member.nick} :${why}`,
+  ]);
+  expect([eve.peer.closes, again.peer.closes, frank.peer.closes]).toEqual([[why], [why], []]);
+  expect(moderation.addressBan('2001:db8:1:2:abcd::1')?.target).toBe('[2001:db8:1:2::]/64');
+  expect(moderation.addressBan('2001:db8:1:3::2')).toBeUndefined();
+  // The loopback ::1 is one host: its user is banned as that address.
+  h.room.handleLine(admin.member, `/ban ${local.member.nick}`);
+  expect(h.take(carol.peer)).toEqual([
+    ban,
+    `QUIT ${eve.member.nick} :${why}`,
+    `QUIT ${again.member.nick} :${why}`,
+    'BAN [::1] guest-1 :no reason given',
+    `QUIT ${local.member.nick} :banned by guest-1`,
+  ]);
+  h.room.handleLine(admin.member, '/bans');
+  expect(h.take(admin.peer).slice(-3)).toEqual([
+    `BANS [2001:db8:1:2::]/64 guest-1 ${T0} 2026-11-25T16:55:58.414Z :temporary addresses`,
+    `BANS [::1] guest-1 ${T0} permanent :no reason given`,
+    'INFO :2 bans',
+  ]);
+});
+
+test('an admin in the /64 of a user they ban is told how to ban the one address', async () => {
+  const { h } = await setup();
+  const admin6 = h.connect(new FakePeer('2001:db8:1:2::1', 40009, true));
+  const eve = h.connect(new FakePeer('2001:db8:1:2::5', 40005));
+  h.room.handleLine(admin6.member, `/login root ${PASSWORD}`);
+  expect(await answer(h, admin6)).toEqual(['INFO :you are now an admin (account root)']);
+  h.room.handleLine(admin6.member, `/ban ${eve.member.nick}`);
+  expect(h.take(admin6.peer)).toEqual([
+    'ERROR not-permitted :a ban on [2001:db8:1:2::]/64 would ban you too ' +
+      '(you are [2001:db8:1:2::1]:40009); an admin cannot lock themselves out; ' +
+      '/ban 2001:db8:1:2::5 bans their address alone',
+  ]);
+  h.room.handleLine(admin6.member, '/ban 2001:db8:1:2::5');
+  expect(h.take(admin6.peer)).toEqual([
+    'BAN [2001:db8:1:2::5] guest-4 :no reason given',
+    `QUIT ${eve.member.nick} :banned by guest-4`,
+  ]);
 });
 
 test('no one may take a banned name; guest names skip it', async () => {

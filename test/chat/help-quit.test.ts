@@ -14,7 +14,7 @@ const ALL_HELP = [
   'HELP :/quit [reason] - leave the chat, optionally saying why',
   'HELP :/login <name> <password> - log in as an admin (over TLS); the password is the rest of the line',
   'HELP :/kick <nick> [reason] - disconnect a user, telling everyone why (admins only)',
-  "HELP :/ban <target> [duration] [reason] - ban a user's address, an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good (admins only)",
+  'HELP :/ban <target> [duration] [reason] - ban a user (their address, or their IPv6 /64), an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good (admins only)',
   'HELP :/unban <target> - lift a ban; the target as /bans lists it (admins only)',
   'HELP :/bans - list the bans in force (admins only)',
   "HELP :/stats - the server's limits, current counts and drops (admins only)",

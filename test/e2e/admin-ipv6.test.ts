@@ -1,7 +1,7 @@
 /**
  * Bans and IPv6, against a dual-stack server (`--host ::`): an IPv6 client (::1) banned by
- * address and by range, and IPv4 clients, which such a server sees as `::ffff:a.b.c.d`, banned
- * and matched as the IPv4 addresses they are, however the ban was written.
+ * address and by range, and IPv4 clients, which such a server sees as `::ffff:a.b.c.d`, shown,
+ * banned and matched as the IPv4 addresses they are, however the ban was written.
  */
 import { event } from '../helpers/chat-client';
 import { adminRoom, bannedError, joinFrom, turnedAway } from '../helpers/admin';
@@ -14,10 +14,17 @@ test('an IPv6 client is banned by address and by range; IPv4-mapped clients as I
   expect(await admin.next()).toEqual(
     event('WHOIS', [six.nick, `[::1]:${six.localPort}`], expect.any(String)),
   );
+  // An IPv4 client is shown as IPv4, in WHOIS and in the log, as the bans and limits see it.
   const four = await joinFrom(server, '127.0.0.2', [admin, six]);
   await admin.send(`/whois ${four.nick}`);
   expect(await admin.next()).toEqual(
-    event('WHOIS', [four.nick, `[::ffff:127.0.0.2]:${four.localPort}`], expect.any(String)),
+    event('WHOIS', [four.nick, `127.0.0.2:${four.localPort}`], expect.any(String)),
+  );
+  expect(server.records).toContainEqual(
+    expect.objectContaining({
+      peer: `127.0.0.2:${four.localPort}`,
+      msg: `connected as ${four.nick}`,
+    }),
   );
 
   // By nick, an IPv4 client is banned as its IPv4 address, and refused as one.
@@ -56,4 +63,6 @@ test('an IPv6 client is banned by address and by range; IPv4-mapped clients as I
     '[::]/127',
     '3 bans',
   ]);
+  // Nowhere in the log (connections, refusals of the banned, bans) is an IPv4 client mapped.
+  expect(server.records.filter((r) => JSON.stringify(r).includes('::ffff:'))).toEqual([]);
 });

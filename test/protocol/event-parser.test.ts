@@ -37,6 +37,9 @@ describe('parseEvent rejects', () => {
     ['hello world', 'bad TIME'],
     [`2026-11-24 INFO :x`, 'bad TIME'],
     [`2026-13-45T99:99:99.999Z INFO :x`, 'bad TIME'],
+    // Date.parse rolls these over to 2 March and 2 January; toISOString never writes them.
+    [`2026-02-30T00:00:00.000Z INFO :x`, 'bad TIME'],
+    [`2026-01-01T24:00:00.000Z INFO :x`, 'bad TIME'],
     [`${T}`, 'bad TYPE'],
     [`${T} info :x`, 'bad TYPE'],
     [`${T} :x`, 'bad TYPE'],

@@ -1,13 +1,14 @@
 /**
  * `/ban`, `/unban`, `/bans` (admins). A ban names an address, a range, `nick:<name>`, or the nick
- * of someone present, which bans the address they connect from. The room only resolves nicks and
- * disconnects those a new ban matches; parsing, matching and saving are the Moderation's.
+ * of someone present, which bans that user: the address they connect from, or for IPv6 its /64.
+ * The room only resolves nicks and disconnects those a new ban matches; parsing, matching and
+ * saving are the Moderation's.
  */
 import { ProtocolError } from '../../protocol/errors';
 import { isValidNick } from '../../protocol/nick';
 import type { CommandEntry } from './context';
 import { disconnect, NO_REASON, removalReason } from './kick';
-import type { Moderation } from './moderation';
+import { banArgs, type Moderation } from './moderation';
 import { noSuchUser } from './whisper';
 
 /** `/ban`: `BAN <target> <by> :<reason>` to everyone; those it matches are disconnected. */
@@ -15,26 +16,30 @@ export function ban(moderation: Moderation): CommandEntry<'ban'> {
   return {
     admin: true,
     summary:
-      "ban a user's address, an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good",
+      'ban a user (their address, or their IPv6 /64), an address, a CIDR range or nick:<name>; for 30m, 12h, 7d... or for good',
     run(room, member, { target, durationMs, reason }) {
-      let typed = target;
-      if (isValidNick(target)) {
-        const user = room.find(target);
-        if (user === undefined) return noSuchUser(target);
-        typed = user.peer.remoteAddress;
-      }
+      // A nick of someone present bans that user: their address, or for IPv6 their /64.
+      const named = isValidNick(target);
+      const user = named ? room.find(target) : undefined;
+      if (named && user === undefined) return noSuchUser(target);
       const entry = moderation.prepareBan({
-        target: typed,
+        target: user?.peer.remoteAddress ?? target,
+        user: user !== undefined,
         by: member.nick,
         durationMs,
         reason: reason ?? NO_REASON,
       });
       if (entry instanceof ProtocolError) return entry;
       if (entry.matches(member.peer.remoteAddress, member.nick)) {
+        // An admin who shares a user's /64 may still ban that one address, by typing it.
+        const alone =
+          user !== undefined && entry.target.includes('/')
+            ? `; /ban ${user.peer.remoteAddress} bans their address alone`
+            : '';
         return new ProtocolError(
           'not-permitted',
           `a ban on ${entry.target} would ban you too (you are ${member.address}); ` +
-            'an admin cannot lock themselves out',
+            `an admin cannot lock themselves out${alone}`,
         );
       }
       const refused = moderation.addBan(entry);
@@ -70,11 +75,7 @@ export function bans(moderation: Moderation): CommandEntry<'bans'> {
     summary: 'list the bans in force',
     run(room, member) {
       const all = moderation.bans();
-      for (const b of all) {
-        const setAt = new Date(b.setAt).toISOString();
-        const until = b.until === undefined ? 'permanent' : new Date(b.until).toISOString();
-        room.send(member, 'BANS', [b.target, b.by, setAt, until], b.reason);
-      }
+      for (const b of all) room.send(member, 'BANS', banArgs(b), b.reason);
       const count =
         all.length === 0 ? 'no bans' : all.length === 1 ? '1 ban' : `${all.length} bans`;
       room.send(member, 'INFO', [], count);

@@ -21,9 +21,16 @@ export interface BanEntry {
   matches(address: string, nick: string): boolean;
 }
 
-/** A ban an admin asked for; `target` is an address, a range or `nick:<name>`, as typed. */
+/** A ban an admin asked for. */
 export interface BanRequest {
+  /** An address, a range or `nick:<name>`, as typed; with `user`, the address of a user. */
   readonly target: string;
+  /**
+   * The admin named a user present (`/ban <nick>`): the ban covers what the server counts as
+   * one user at `target`, which for IPv6 is its /64, as `--max-per-ip` and the login throttle
+   * count it; a single address would be evaded with the next temporary address.
+   */
+  readonly user?: boolean;
   readonly by: string;
   /** undefined: permanent. */
   readonly durationMs: number | undefined;
@@ -58,11 +65,23 @@ export interface Moderation {
   nickBan(nick: string): BanEntry | undefined;
 }
 
+/** When a ban ends, as the protocol writes it: a time like TIME, or `permanent`. */
+export function banUntil(ban: Pick<BanEntry, 'until'>): string {
+  return ban.until === undefined ? 'permanent' : new Date(ban.until).toISOString();
+}
+
+/**
+ * A ban's ARGs in its `BANS` line: target, by, set-at, until. Its line in the bans file is the
+ * same, so `/bans` and the file cannot drift apart.
+ */
+export function banArgs(ban: BanEntry): [string, string, string, string] {
+  return [ban.target, ban.by, new Date(ban.setAt).toISOString(), banUntil(ban)];
+}
+
 /** `<reason> (until <time>)` or `<reason> (permanent)`: the text of `ERROR banned`. */
 export function describeBan(ban: BanEntry): string {
-  const until =
-    ban.until === undefined ? 'permanent' : `until ${new Date(ban.until).toISOString()}`;
-  return `${ban.reason} (${until})`;
+  const until = banUntil(ban);
+  return `${ban.reason} (${ban.until === undefined ? until : `until ${until}`})`;
 }
 
 function noAccounts(): ProtocolError {

@@ -1,7 +1,9 @@
 /**
  * Replacing a file so that a crash (kill -9, power loss) at any moment leaves either the old
  * file or the new one, never a torn mix: write a temporary file beside it, fsync it, rename it
- * over the old one, then fsync the directory so the rename itself is on disk.
+ * over the old one, then fsync the directory so the rename itself is on disk. Every file the
+ * server writes goes through here: the admin state (accounts, bans, the default admin's
+ * password) and the generated TLS certificate and key.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +15,15 @@ function temporaryName(file: string): string {
   return `${file}.${process.pid}.${++writes}.tmp`;
 }
 
-const TEMPORARY_RE = /^(.+)\.(\d+)\.\d+\.tmp$/;
+/**
+ * The pid of the writer whose temporary file of `base` is `name`: `<base>.<pid>.<n>.tmp`, or
+ * `<base>.<pid>.tmp` as the certificate's writer named them before it came here.
+ */
+function writerOf(name: string, base: string): number | undefined {
+  if (!name.startsWith(`${base}.`)) return undefined;
+  const match = /^(\d+)(?:\.\d+)?\.tmp$/.exec(name.slice(base.length + 1));
+  return match === null ? undefined : Number(match[1]);
+}
 
 /** Makes the directory's entries (a rename) durable. */
 async function syncDirectory(dir: string): Promise<void> {
@@ -63,7 +73,9 @@ function isRunning(pid: number): boolean {
 
 /**
  * Removes temporary files of `file` left by a process killed mid-write. Call before this
- * process writes `file`; a writer that is still running keeps its own.
+ * process writes `file`; a writer that is still running keeps its own. One left by an earlier
+ * process with this process's pid (always PID 1 in a container) is removed too, or this
+ * process's first write of `file` would find its temporary name taken.
  */
 export async function removeStaleTemporaries(file: string): Promise<void> {
   const dir = path.dirname(file);
@@ -75,9 +87,7 @@ export async function removeStaleTemporaries(file: string): Promise<void> {
     return; // no directory yet: nothing was left behind
   }
   for (const name of names) {
-    const match = TEMPORARY_RE.exec(name);
-    if (match?.[1] === base && !isRunning(Number(match[2]))) {
-      await fs.rm(path.join(dir, name), { force: true });
-    }
+    const pid = writerOf(name, base);
+    if (pid !== undefined && !isRunning(pid)) await fs.rm(path.join(dir, name), { force: true });
   }
 }

@@ -36,7 +36,12 @@ export class NodeChannel implements Channel {
     this.socket = socket;
     this.remote = peerOf(socket);
     this.secure = socket instanceof tls.TLSSocket;
-    socket.on('error', (error: Error) => (this.#error ??= error));
+    // A socket error has destroyed it already, but a TLS one (a corrupt record after the
+    // handshake) has not: close it, or the peer stays in the room.
+    socket.on('error', (error: Error) => {
+      this.#error ??= error;
+      socket.destroy();
+    });
     socket.once('close', () => {
       clearTimeout(this.#linger);
       this.#handlers?.onClose(this.#error);

@@ -8,7 +8,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 
 import { NodeChannel } from './node-channel';
-import { describeFailure, type TlsChannelOptions } from './tls-channel';
+import { describeFailure, takeErrors, type TlsChannelOptions } from './tls-channel';
 
 export interface NodeTlsHandshake {
   /** The handshake succeeded: `attach()` the channel's consumer now. */
@@ -26,6 +26,7 @@ export class NodeTlsChannel extends NodeChannel {
     }, options.handshakeTimeoutMs);
     secure.once('secure', () => {
       clearTimeout(timer);
+      takeErrors(secure);
       handshake.onSecure(this);
     });
     secure.once('close', () => {

@@ -89,9 +89,15 @@ export class TlsChannel implements Channel {
     }, options.handshakeTimeoutMs);
     this.#tls.once('secure', () => {
       clearTimeout(timer);
+      takeErrors(this.#tls);
       handshake.onSecure(this);
     });
-    this.#tls.on('error', (error: Error) => (this.#error ??= error));
+    // A TLS error after the handshake (a forged or corrupt record: OpenSSL has already sent the
+    // peer its alert) leaves Node's TLSSocket open: close it, or the peer stays in the room.
+    this.#tls.on('error', (error: Error) => {
+      this.#error ??= error;
+      this.#tls.destroy();
+    });
     // Node keeps the wrapped stream's own errors (ECONNRESET) to itself unless told otherwise:
     // take them from the duplex, first, so a reset is reported as one.
     this.#duplex.on('error', (error: Error) => (this.#error ??= error));
@@ -172,6 +178,17 @@ export class TlsChannel implements Channel {
     this.#pendingBytes = 0;
     this.#tls.destroy();
   }
+}
+
+/**
+ * Have `socket` emit its TLS errors as 'error' from now on. Node's TLSSocket reports an error
+ * after the handshake (a corrupt or forged record) only once "control is released", which
+ * `tls.Server` does when it hands a socket to its user; a server-side TLSSocket made by hand, as
+ * ours are (over our own fds, or after our own fd ceiling check), never is, and such an error
+ * would pass silently while the peer stays in the room. So do what tls.Server does, once secure.
+ */
+export function takeErrors(socket: tls.TLSSocket): void {
+  (socket as tls.TLSSocket & { _releaseControl?: () => boolean })._releaseControl?.();
 }
 
 /**

@@ -35,6 +35,7 @@ Napi::Function Loop::Define(Napi::Env env) {
                          InstanceAccessor<&Loop::Count>("count"),
                          InstanceAccessor<&Loop::Active>("active"),
                          InstanceMethod<&Loop::Frame>("frame"),
+                         InstanceAccessor<&Loop::MaxLine>("maxLine"),
                          InstanceMethod<&Loop::Trace>("trace"),
                          InstanceAccessor<&Loop::Records>("records"),
                      });

@@ -11,7 +11,7 @@ import { EAGAIN, errnoError, type SystemError } from '../native/errno';
 import { READABLE, WRITABLE, type EventLoop, type FdWatcher } from '../loop/event-loop';
 import type { LineSink } from '../loop/line-batch';
 import { ioCounters } from '../loop/stats';
-import type { Channel, ChannelHandlers, LineHandlers } from './channel';
+import { LINGER_MS, type Channel, type ChannelHandlers, type LineHandlers } from './channel';
 import { MAX_TURN_CHUNK, turnOutput, type TurnWriter } from './turn-output';
 import { WriteQueue } from './write-queue';
 
@@ -25,8 +25,6 @@ export interface FdSocketHandlers extends ChannelHandlers {
 
 /** Bytes read per readable event; one read per event keeps turns fair. */
 const READ_CHUNK = 64 * 1024;
-/** How long a graceful close waits for the peer to close its side. */
-const LINGER_MS = 2000;
 
 // One slab serves every socket: a read's bytes are handed on before the next.
 const slab = Buffer.allocUnsafe(READ_CHUNK);

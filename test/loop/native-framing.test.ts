@@ -7,19 +7,8 @@ import type { ProtocolError } from '../../src/protocol/errors';
 import { LineReader } from '../../src/protocol/line-reader';
 import { framedPair, noSink, sendApart, type Item } from '../helpers/framing';
 import { createLoop, untilReadable } from '../helpers/loop';
+import { random } from '../helpers/random';
 import { eventually } from '../helpers/teardown';
-
-/** A deterministic PRNG (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Pieces adversarial input is made of: line ends, controls, valid and invalid UTF-8.
 const PIECES: readonly Buffer[] = [

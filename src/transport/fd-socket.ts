@@ -175,15 +175,13 @@ export class FdSocket implements Channel, TurnWriter {
 
   /** @internal TurnWriter */
   flushQueued(): void {
-    this.#enlisted = false; // as in afterSend
+    this.#enlisted = false; // off the list now: a write before turnEnded() lists it again
     if (!this.#closed) this.#flush();
   }
 
   /** @internal TurnWriter */
   afterSend(result: number, buffer: Buffer, start: number, end: number): boolean {
-    // Off the turn's list now, not at turnEnded: a write before that (from a callback of another
-    // socket's, or after an early flush) enlists it again.
-    this.#enlisted = false;
+    this.#enlisted = false; // off the list now: a write before turnEnded() lists it again
     this.#rangeStart = -1;
     if (result === end - start && !this.#ending && this.#handlers.onDrain === undefined) {
       return false; // all taken, interest unchanged, nobody to tell: the usual case
@@ -201,9 +199,10 @@ export class FdSocket implements Channel, TurnWriter {
   /** @internal TurnWriter */
   turnEnded(): void {
     if (this.#closed) return;
-    if (this.#queue.empty && this.#ending) return this.#shutdown();
+    // A range written since (its turn ended late: an early send's) is sent first.
+    if (this.#owesNothing() && this.#ending) return this.#shutdown();
     this.#updateInterest();
-    if (this.#queue.empty) this.#handlers.onDrain?.();
+    if (this.#owesNothing()) this.#handlers.onDrain?.();
   }
 
   #enlist(): void {

@@ -97,6 +97,7 @@ describe('turn output', () => {
     async function drainAndRefill(
       turn: (write: (k: number, chunk: Buffer) => void) => void,
       refill: (k: number) => [to: number, chunk: Buffer][],
+      endRefilled = false, // the callback then ends the sockets it wrote to
     ): Promise<{ sentWhileDraining: boolean }> {
       const loop = createLoop();
       const owed: Buffer[][] = [[], [], [], []];
@@ -108,22 +109,29 @@ describe('turn output', () => {
       const sends = jest.spyOn(addon, 'fdSendRanges');
       teardown(() => sends.mockRestore());
       const drained = new Set<number>();
+      const ended = new Set<number>();
       let sentWhileDraining = false;
       for (let k = 0; k < 4; k++) {
         const onDrain = (): void => {
           if (drained.has(k)) return; // the first drain only
           drained.add(k);
           const before = sends.mock.calls.length;
-          for (const [to, chunk] of refill(k)) write(to, chunk);
+          const writes = refill(k);
+          for (const [to, chunk] of writes) write(to, chunk);
           sentWhileDraining ||= sends.mock.calls.length > before;
+          if (endRefilled) for (const [to] of writes) ended.add(to);
+          if (endRefilled) for (const to of ended) (pairs[to] as Pair).socket.end();
         };
         pairs.push(await pair(loop, onDrain));
       }
       turn(write);
-      await eventually(() => (drained.size === 4 ? true : undefined));
+      // Every socket drained, or ended first.
+      await eventually(() => (new Set([...drained, ...ended]).size === 4 ? true : undefined));
       for (const [k, p] of pairs.entries()) {
         const expected = Buffer.concat(owed[k] as Buffer[]);
-        expect(sha1(await p.receivedSoFar(expected.length))).toBe(sha1(expected));
+        // An ended socket's peer gets it all before the FIN.
+        const got = ended.has(k) ? await p.received : await p.receivedSoFar(expected.length);
+        expect(sha1(got)).toBe(sha1(expected));
       }
       return { sentWhileDraining };
     }
@@ -157,6 +165,12 @@ describe('turn output', () => {
       ['the first one to the others', toOthers],
     ])('after a write that filled the buffer: %s', async (_, refill) => {
       await drainAndRefill(burst, refill);
+    });
+
+    // Those sockets' turns, ended early, end on the next tick, while they owe what was written to
+    // them after: their FIN must wait for it.
+    test('during the flush at the turn’s end: the first one to the others, then end() of them', async () => {
+      expect((await drainAndRefill(oneLineEach, toOthers, true)).sentWhileDraining).toBe(true);
     });
   });
 

@@ -20,7 +20,6 @@ uv_loop_t *UvLoopOf(Napi::Env env) {
 
 }  // namespace
 
-
 Napi::Function Loop::Define(Napi::Env env) {
   return DefineClass(env, "Loop",
                      {
@@ -35,6 +34,7 @@ Napi::Function Loop::Define(Napi::Env env) {
                          InstanceAccessor<&Loop::Count>("count"),
                          InstanceAccessor<&Loop::Active>("active"),
                          InstanceMethod<&Loop::Frame>("frame"),
+                         InstanceAccessor<&Loop::MaxLine>("maxLine"),
                          InstanceMethod<&Loop::Trace>("trace"),
                          InstanceAccessor<&Loop::Records>("records"),
                      });
@@ -195,20 +195,6 @@ void Loop::OnReady(sc_park_t *park, const sc_event_t *, int count) {
     napi_fatal_exception(env, error.Value());
   }
 }
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 Napi::Object InitLoop(Napi::Env env, Napi::Object exports) {
   exports.Set("Loop", Loop::Define(env));

@@ -29,6 +29,7 @@ class Loop : public Napi::ObjectWrap<Loop> {
   Napi::Value Count(const Napi::CallbackInfo &info);
   Napi::Value Active(const Napi::CallbackInfo &info);
   Napi::Value Frame(const Napi::CallbackInfo &info);
+  Napi::Value MaxLine(const Napi::CallbackInfo &info);
   Napi::Value Trace(const Napi::CallbackInfo &info);
   Napi::Value Records(const Napi::CallbackInfo &info);
 

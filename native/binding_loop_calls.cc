@@ -114,13 +114,19 @@ Napi::Value Loop::Frame(const Napi::CallbackInfo &info) {
   if (!CheckOpen(info.Env()) || !ArgInt(info, 0, "fd", &fd) ||
       !ArgInt(info, 1, "maxLine", &max_line))
     return info.Env().Undefined();
-  // A turn's batch must hold an unfinished line, the read behind it and the
-  // lines that read completes: past that, JavaScript frames (-EMSGSIZE).
+  // Past what the batch can frame, JavaScript frames (-EMSGSIZE).
   int err = batch_.bytes == nullptr ? -ENOTSUP
-            : max_line > (batch_.bytes_capacity - SC_READER_READ_MAX) / 2
+            : max_line > SC_READER_MAX_LINE(batch_.bytes_capacity)
                 ? -EMSGSIZE
                 : sc_reader_frame(&reader_, fd, max_line);
   return Napi::Number::New(info.Env(), err);
+}
+
+// The longest maxLine frame() accepts (0 without the storage argument).
+Napi::Value Loop::MaxLine(const Napi::CallbackInfo &info) {
+  int max = batch_.bytes == nullptr ? 0
+                                    : SC_READER_MAX_LINE(batch_.bytes_capacity);
+  return Napi::Number::New(info.Env(), max);
 }
 
 // trace(on): time every wait and report empty ones too (--trace-loop).

@@ -156,7 +156,8 @@ int sc_lines_scan(sc_lines_t *lines, const uint8_t *buf, int length, int tag,
   int ret;
   int i;
 
-  if (capacity < SC_LINES_MAX_FOUND(length))
+  /* The held bytes end no line: only the new ones count. */
+  if (capacity < SC_LINES_MAX_FOUND(length - lines->length))
     return -ENOBUFS;
   for (;;) {
     const uint8_t *lf = memchr(buf + start, LF, (size_t) (length - start));

@@ -54,13 +54,15 @@ void sc_lines_copy_held(const sc_lines_t *lines, uint8_t *dst);
 /* Scan buf[0, length), whose first sc_lines_held() bytes are the copy made
  * by sc_lines_copy_held, and keep the unfinished tail. Lines go to `out`,
  * tagged `tag`, their offsets counted from `base`. `capacity` must be at
- * least SC_LINES_MAX_FOUND(length): -ENOBUFS otherwise, with the state
- * unchanged. Returns the number of lines, or -ENOMEM. */
+ * least SC_LINES_MAX_FOUND of the new bytes, length - sc_lines_held() (the
+ * held bytes hold no `\n`): -ENOBUFS otherwise, with the state unchanged.
+ * Returns the number of lines, or -ENOMEM. */
 int sc_lines_scan(sc_lines_t *lines, const uint8_t *buf, int length, int tag,
                   int base, sc_line_t *out, int capacity);
 
-/* Most lines `length` bytes can hold: each needs a byte and its `\n`,
- * plus one overlong unfinished tail. */
+/* Most lines `length` new bytes can end: each needs a byte and its `\n`
+ * (the first one's byte may be held from before), plus one overlong
+ * unfinished tail. */
 #define SC_LINES_MAX_FOUND(length) ((length) / 2 + 2)
 
 /* The unfinished line grows by bytes[0, length), which hold no `\n`: kept,

@@ -60,7 +60,6 @@ int sc_park_poll(sc_park_t *park, int timeout_ms) {
   return count;
 }
 
-
 static void on_prepare(uv_prepare_t *prepare) {
   sc_park_t *park = prepare->data;
   int timeout;

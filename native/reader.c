@@ -57,13 +57,14 @@ int sc_reader_frame(sc_reader_t *reader, int fd, int max_line) {
   }
   if (fd >= reader->size && (err = grow(reader, fd)) < 0)
     return err;
-  lines = reader->by_fd[fd];
-  if (lines == NULL && (lines = calloc(1, sizeof(*lines))) == NULL)
+  /* Framing twice would lose (and leak) the unfinished line: stop first. */
+  if (reader->by_fd[fd] != NULL)
+    return -EALREADY;
+  if ((lines = calloc(1, sizeof(*lines))) == NULL)
     return -ENOMEM;
-  err = sc_lines_init(lines, max_line); /* drops what it held */
+  err = sc_lines_init(lines, max_line);
   if (err < 0) {
-    if (reader->by_fd[fd] == NULL)
-      free(lines);
+    free(lines);
     return err;
   }
   reader->by_fd[fd] = lines;
@@ -99,9 +100,11 @@ static int read_one(sc_reader_t *reader, int fd, sc_lines_t *lines,
   int scanned;
   int n;
 
-  /* Room for every line the read could complete, plus its own record. */
-  if (want > 2 * (records_left - 2) - held)
-    want = 2 * (records_left - 2) - held;
+  /* Room for every line the read could complete, plus its own record. The
+   * held line has no `\n`, so only the new bytes can end lines: at most
+   * SC_LINES_MAX_FOUND(want) of them, however long the held line is. */
+  if (want > 2 * (records_left - 2))
+    want = 2 * (records_left - 2);
   if (want > READ_MAX)
     want = READ_MAX;
   if (want < READ_MIN)

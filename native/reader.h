@@ -24,6 +24,12 @@ enum { SC_RECORD_EOF = 4, SC_RECORD_ERROR = 5 };
 /* One read per ready fd per turn, of at most this many bytes. */
 #define SC_READER_READ_MAX (64 * 1024)
 
+/* The longest line a batch of `bytes` line bytes can frame. A turn that
+ * starts at a connection, as the one after a full turn does, must hold its
+ * unfinished line (max + 1 bytes) and a full read behind it; with a longer
+ * limit that connection could never be read again. */
+#define SC_READER_MAX_LINE(bytes) ((bytes) - SC_READER_READ_MAX - 1)
+
 typedef struct sc_batch_s {
   uint8_t *bytes; /* line bytes; records point into it */
   int bytes_capacity;
@@ -41,8 +47,10 @@ typedef struct sc_reader_s {
 void sc_reader_init(sc_reader_t *reader);
 void sc_reader_free(sc_reader_t *reader);
 
-/* Frame fd's input natively with lines of at most max_line bytes from now
- * on; max_line 0 stops (and drops a held unfinished line). */
+/* Frame fd's input natively with lines of at most max_line bytes (at most
+ * SC_READER_MAX_LINE of the batch: the caller checks) from now on; max_line
+ * 0 stops (and drops a held unfinished line). -EALREADY if fd is framed
+ * already: stop first. */
 int sc_reader_frame(sc_reader_t *reader, int fd, int max_line);
 
 /* Read every framed fd that `events` reports readable, storing its lines

@@ -78,7 +78,8 @@ export class FdWatcher {
    * Read and split this fd's input natively from now on: each wait that finds it readable reads
    * it before JavaScript runs, and its lines reach `sink` in the turn's one batch; `handler` then
    * only ever sees WRITABLE. Reading still follows `start()`: no READABLE interest, no reads.
-   * False, and nothing changed, when lines this long do not fit the native batch.
+   * False, and nothing changed, when lines this long do not fit the native batch
+   * (`EventLoop.maxFramedLine`). Once per fd: framing it again throws EALREADY.
    */
   frame(maxLineBytes: number, sink: LineSink): boolean {
     if (this.#closed) throw new Error(`fd ${this.fd}: watcher is closed`);
@@ -130,6 +131,11 @@ export class EventLoop extends EventEmitter {
 
   get maxFds(): number {
     return this.#native.maxFds;
+  }
+
+  /** The longest line limit `FdWatcher.frame` accepts; past it, lines are JavaScript's to frame. */
+  get maxFramedLine(): number {
+    return this.#native.maxLine;
   }
 
   /** How many fds have a non-empty interest. */

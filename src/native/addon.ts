@@ -30,8 +30,13 @@ export interface NativeLoop {
   start(): void;
   stop(): void;
   close(): void;
-  /** Read and split fd's input natively with this line limit (0: stop). 0 or -errno. */
+  /**
+   * Read and split fd's input natively with this line limit (0: stop). 0 or -errno: -EMSGSIZE
+   * past `maxLine`, -EALREADY if fd is framed already.
+   */
   frame(fd: number, maxLine: number): number;
+  /** The longest line limit frame() accepts, from the size of the line storage. */
+  readonly maxLine: number;
   /** Time every wait and call onReady after empty ones too. */
   trace(on: boolean): void;
   /** Records of the last poll(). */

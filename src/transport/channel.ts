@@ -5,6 +5,12 @@
  */
 import type { SocketAddress } from '../native/addon';
 
+/**
+ * How long a graceful close (`end()`) waits for the peer to close its side before closing anyway,
+ * whatever the transport: a peer that never reads must not hold the fd for ever.
+ */
+export const LINGER_MS = 2000;
+
 /** What closed a channel: a system error (`code` ECONNRESET...) or a TLS one. */
 export type ChannelError = Error & { code?: string };
 

@@ -16,6 +16,7 @@ const HIGH_WATER_BYTES = 64 * 1024;
 export class FdDuplex extends Duplex {
   readonly socket: FdSocket;
   #pendingWrite: ((error?: Error | null) => void) | undefined;
+  #pendingLength = 0; // of the chunk whose write waits: the socket has it already
 
   constructor(loop: EventLoop, fd: number, remote: SocketAddress) {
     super({ allowHalfOpen: true });
@@ -35,14 +36,21 @@ export class FdDuplex extends Duplex {
     return this.#pendingWrite !== undefined;
   }
 
+  /** Bytes written to this stream that the kernel has not taken: the socket's, and those behind. */
+  get queuedBytes(): number {
+    const behind = this.writableLength - (this.blocked ? this.#pendingLength : 0);
+    return this.socket.queuedBytes + behind;
+  }
+
   override _read(): void {
     this.socket.setReading(true);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void) {
     this.socket.write(chunk);
-    if (this.socket.queuedBytes < HIGH_WATER_BYTES) done();
-    else this.#pendingWrite = done;
+    if (this.socket.queuedBytes < HIGH_WATER_BYTES) return done();
+    this.#pendingWrite = done;
+    this.#pendingLength = chunk.length;
   }
 
   override _final(done: (error?: Error | null) => void): void {

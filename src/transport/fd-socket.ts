@@ -1,8 +1,7 @@
 /**
- * A connected, non-blocking socket fd driven by the readiness loop: reads
- * into a shared slab (or lets the loop read and split lines natively),
- * owes its output of each turn as a range of the shared turn buffer, queues
- * what the kernel would not take, and closes gracefully.
+ * A connected, non-blocking socket fd driven by the readiness loop: reads into a shared slab (or
+ * lets the loop read and split lines natively), owes its output of each turn as a range of the
+ * shared turn buffer, queues what the kernel would not take, and closes gracefully.
  *
  * It knows nothing of chat: bytes in (or framed lines), bytes out.
  */
@@ -11,7 +10,7 @@ import { EAGAIN, errnoError, type SystemError } from '../native/errno';
 import { READABLE, WRITABLE, type EventLoop, type FdWatcher } from '../loop/event-loop';
 import type { LineSink } from '../loop/line-batch';
 import { ioCounters } from '../loop/stats';
-import type { Channel, ChannelHandlers, LineHandlers } from './channel';
+import { LINGER_MS, type Channel, type ChannelHandlers, type LineHandlers } from './channel';
 import { MAX_TURN_CHUNK, turnOutput, type TurnWriter } from './turn-output';
 import { WriteQueue } from './write-queue';
 
@@ -25,8 +24,6 @@ export interface FdSocketHandlers extends ChannelHandlers {
 
 /** Bytes read per readable event; one read per event keeps turns fair. */
 const READ_CHUNK = 64 * 1024;
-/** How long a graceful close waits for the peer to close its side. */
-const LINGER_MS = 2000;
 
 // One slab serves every socket: a read's bytes are handed on before the next.
 const slab = Buffer.allocUnsafe(READ_CHUNK);
@@ -42,7 +39,7 @@ export class FdSocket implements Channel, TurnWriter {
   #eof = false; // the peer has sent FIN
   #ending = false; // end() called: close once the queue is flushed
   #closed = false;
-  #enlisted = false; // owes output this turn: flushed when it ends
+  #enlisted = false; // on the turn's list: flushed when the turn ends
   // This turn's output as a range of the turn buffer; -1: none (or it is in the queue).
   #rangeStart = -1;
   #rangeEnd = 0;
@@ -126,7 +123,8 @@ export class FdSocket implements Channel, TurnWriter {
       return this.#enqueue(chunk);
     }
     const start = turnOutput.place(chunk); // may send the turn so far, if the buffer was full
-    if (this.#closed || !this.#queue.empty) return this.#enqueue(chunk);
+    if (this.#closed) return; // that send failed
+    if (!this.#queue.empty) return this.#enqueue(chunk);
     if (this.#rangeStart < 0) {
       this.#rangeStart = start;
       this.#rangeEnd = start + chunk.length;
@@ -148,9 +146,8 @@ export class FdSocket implements Channel, TurnWriter {
   }
 
   /**
-   * Close gracefully: flush what is queued, send FIN, then wait (briefly)
-   * for the peer's FIN before closing, so that a close never turns into a
-   * reset that destroys the last lines on their way to the peer.
+   * Close gracefully: flush what is queued, send FIN, then wait (briefly) for the peer's FIN, so
+   * that a close never turns into a reset that destroys the last lines on their way to the peer.
    */
   end(): void {
     if (this.#closed || this.#ending) return;
@@ -178,15 +175,16 @@ export class FdSocket implements Channel, TurnWriter {
 
   /** @internal TurnWriter */
   flushQueued(): void {
+    this.#enlisted = false; // off the list now: a write before turnEnded() lists it again
     if (!this.#closed) this.#flush();
   }
 
   /** @internal TurnWriter */
   afterSend(result: number, buffer: Buffer, start: number, end: number): boolean {
+    this.#enlisted = false; // off the list now: a write before turnEnded() lists it again
     this.#rangeStart = -1;
     if (result === end - start && !this.#ending && this.#handlers.onDrain === undefined) {
-      this.#enlisted = false; // all taken, interest unchanged, nobody to tell: the usual case
-      return false;
+      return false; // all taken, interest unchanged, nobody to tell: the usual case
     }
     if (this.#closed) return true;
     if (result < 0 && result !== EAGAIN) {
@@ -194,17 +192,17 @@ export class FdSocket implements Channel, TurnWriter {
       return true;
     }
     const written = Math.max(result, 0);
-    if (start + written < end) this.#queue.push(copyOf(buffer, start + written, end));
+    if (start + written < end) this.#queue.pushCopy(buffer, start + written, end);
     return true;
   }
 
   /** @internal TurnWriter */
   turnEnded(): void {
-    this.#enlisted = false;
     if (this.#closed) return;
-    if (this.#queue.empty && this.#ending) return this.#shutdown();
+    // A range written since (its turn ended late: an early send's) is sent first.
+    if (this.#owesNothing() && this.#ending) return this.#shutdown();
     this.#updateInterest();
-    if (this.#queue.empty) this.#handlers.onDrain?.();
+    if (this.#owesNothing()) this.#handlers.onDrain?.();
   }
 
   #enlist(): void {
@@ -216,7 +214,7 @@ export class FdSocket implements Channel, TurnWriter {
   /** What this socket owes of the turn buffer, copied into its own queue (still enlisted). */
   #rangeToQueue(): void {
     if (this.#rangeStart < 0) return;
-    this.#queue.push(copyOf(turnOutput.buffer, this.#rangeStart, this.#rangeEnd));
+    this.#queue.pushCopy(turnOutput.buffer, this.#rangeStart, this.#rangeEnd);
     this.#rangeStart = -1;
   }
 
@@ -298,11 +296,4 @@ export class FdSocket implements Channel, TurnWriter {
   #fail(ret: number, syscall: string): void {
     this.destroy(errnoError(ret, syscall));
   }
-}
-
-/** A copy of `buffer[start, end)`: the turn buffer is reused, a queue keeps its bytes. */
-function copyOf(buffer: Buffer, start: number, end: number): Buffer {
-  const copy = Buffer.allocUnsafe(end - start);
-  buffer.copy(copy, 0, start, end);
-  return copy;
 }

@@ -9,10 +9,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 
 import type { SocketAddress } from '../native/addon';
-import type { Channel, ChannelError, ChannelHandlers } from './channel';
-
-/** How long a graceful close waits for the peer to close its side (as FdSocket does). */
-const LINGER_MS = 2000;
+import { LINGER_MS, type Channel, type ChannelError, type ChannelHandlers } from './channel';
 
 /** The peer's address; a peer that reset before we asked has none left to give. */
 export function peerOf(socket: net.Socket): SocketAddress {

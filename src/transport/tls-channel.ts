@@ -68,8 +68,13 @@ export class TlsChannel implements Channel {
   #tls: tls.TLSSocket;
   #handlers: ChannelHandlers | undefined;
   #error: ChannelError | undefined;
-  #pending: Buffer[] = []; // cleartext of this turn, not yet handed to TLS
+  #pending: Buffer[] = []; // cleartext not yet handed to TLS: this turn's, or behind a write
   #pendingBytes = 0;
+  #writing = false; // a write handed to TLS is not written out yet
+  #written = (): void => {
+    this.#writing = false;
+    this.flushPending();
+  };
 
   constructor(
     loop: EventLoop,
@@ -129,13 +134,14 @@ export class TlsChannel implements Channel {
   }
 
   /**
-   * Ciphertext the fd has not sent, plus the cleartext waiting to be encrypted, but the latter
-   * only while the fd is backed up: while it is not, that cleartext is on its way (a burst to a
-   * client that reads), not stuck behind a client that does not.
+   * What the kernel has not taken: the ciphertext (what TLS encrypted is counted once, as that),
+   * plus the cleartext waiting for TLS, but the latter only while the fd is backed up: while it
+   * is not, that cleartext is on its way (a burst to a client that reads), not stuck behind a
+   * client that does not.
    */
   get queuedBytes(): number {
-    const waiting = this.#duplex.blocked ? this.#tls.writableLength + this.#pendingBytes : 0;
-    return waiting + this.#duplex.socket.queuedBytes;
+    const waiting = this.#duplex.blocked ? this.#pendingBytes : 0;
+    return waiting + this.#duplex.queuedBytes;
   }
 
   /**
@@ -151,15 +157,24 @@ export class TlsChannel implements Channel {
     }
   }
 
-  /** @internal Hand this turn's cleartext to TLS. */
+  /**
+   * @internal Hand the cleartext to TLS, unless its last write is not written out: one at a time,
+   * so that TLS holds none unencrypted (it is all here, counted) and the turns that come meanwhile
+   * go in one write, later.
+   */
   flushPending(): void {
+    if (!this.#writing) this.#write();
+  }
+
+  #write(): void {
     const chunks = this.#pending;
     if (chunks.length === 0) return;
     const bytes = this.#pendingBytes;
     this.#pending = [];
     this.#pendingBytes = 0;
     if (this.#tls.writableEnded || this.#tls.destroyed) return;
-    this.#tls.write(joined(chunks, bytes));
+    this.#writing = true;
+    this.#tls.write(joined(chunks, bytes), this.#written);
   }
 
   setReading(reading: boolean): void {
@@ -167,9 +182,9 @@ export class TlsChannel implements Channel {
     else this.#tls.pause();
   }
 
-  /** What this turn owes, then close_notify, then the fd's own graceful close. */
+  /** What is owed (TLS queues it behind a write in progress), close_notify, then the fd's close. */
   end(): void {
-    this.flushPending();
+    this.#write();
     if (!this.#tls.destroyed) this.#tls.end();
   }
 

@@ -16,7 +16,8 @@ export const MAX_TURN_CHUNK = 16 * 1024;
 
 /**
  * A socket that owes output this turn. The first two calls only change the socket's own state:
- * nothing that could write again may run while the buffer is being sent; `turnEnded` may.
+ * nothing that could write again may run while the buffer is being sent; `turnEnded` may, to any
+ * socket.
  */
 export interface TurnWriter {
   readonly fd: number;
@@ -42,11 +43,11 @@ class TurnOutput {
   lastStart = 0;
   #writers: TurnWriter[] = [];
   #sending: (TurnWriter | undefined)[] = []; // the writers of the table's rows
-  #later: (TurnWriter | undefined)[] = []; // the writers owed a turnEnded()
+  #later: (TurnWriter | undefined)[] = []; // the writers owed a turnEnded() at the turn's end
   #table = new Int32Array(4 * 256);
   #scheduled = false;
   // Made once: a closure made in enlist() would cost it a context allocation on every call.
-  #flushAtTurnEnd = (): void => this.flush();
+  #flushAtTurnEnd = (): void => this.#endTurn();
 
   /**
    * Where `chunk` lies in the turn buffer: copied there unless it is the chunk placed last (a
@@ -54,9 +55,7 @@ class TurnOutput {
    */
   place(chunk: Buffer): number {
     if (chunk === this.last) return this.lastStart;
-    // A loop: the flush ends sockets' turns, and what their drain callbacks write (TLS records)
-    // may fill the buffer again before this chunk's turn comes.
-    while (this.#used + chunk.length > TURN_BYTES) this.flush();
+    if (this.#used + chunk.length > TURN_BYTES) this.#sendEarly();
     const start = this.#used;
     this.buffer.set(chunk, start); // not copy(): that makes a typed array per call
     this.#used = start + chunk.length;
@@ -74,15 +73,40 @@ class TurnOutput {
     }
   }
 
-  /** Sends every enlisted writer its range in one call; then the buffer starts over. */
-  flush(): void {
+  /**
+   * The buffer is full in the middle of a write: what is owed so far is sent now, and the turn
+   * goes on from an empty buffer (the flush at its end still comes). Those writers' turns end on
+   * the next tick, not inside the write that filled the buffer: what their callbacks write comes
+   * after it, in order, and never into a buffer half placed.
+   */
+  #sendEarly(): void {
+    const later: TurnWriter[] = [];
+    this.#send(later);
+    process.nextTick(endTurns, later);
+  }
+
+  #endTurn(): void {
+    this.#scheduled = false;
+    const later = this.#later;
+    const owed = this.#send(later);
+    // Callbacks may write, even fill the buffer again (sent early, into its own list): this list
+    // is this loop's alone.
+    for (let i = 0; i < owed; i++) {
+      (later[i] as TurnWriter).turnEnded();
+      later[i] = undefined;
+    }
+  }
+
+  /**
+   * Sends every enlisted writer its range in one call, and the buffer starts over. The writers
+   * owed a turnEnded() go to `later`; returns how many.
+   */
+  #send(later: (TurnWriter | undefined)[]): number {
     const writers = this.#writers;
     this.#writers = [];
-    this.#scheduled = false;
     if (this.#table.length < 4 * writers.length) this.#table = new Int32Array(8 * writers.length);
     const table = this.#table;
     const sending = this.#sending;
-    const later = this.#later;
     let rows = 0;
     let owed = 0;
     for (const writer of writers) {
@@ -110,11 +134,12 @@ class TurnOutput {
     }
     this.#used = 0;
     this.last = undefined;
-    for (let i = 0; i < owed; i++) {
-      (later[i] as TurnWriter).turnEnded();
-      later[i] = undefined;
-    }
+    return owed;
   }
+}
+
+function endTurns(writers: readonly TurnWriter[]): void {
+  for (const writer of writers) writer.turnEnded();
 }
 
 /** One per thread, like the loop. */

@@ -21,6 +21,13 @@ export class WriteQueue {
     this.#bytes += chunk.length;
   }
 
+  /** A copy of `buffer[start, end)`: for bytes of a buffer that is reused (the turn's). */
+  pushCopy(buffer: Buffer, start: number, end: number): void {
+    const copy = Buffer.allocUnsafe(end - start);
+    buffer.copy(copy, 0, start, end);
+    this.push(copy);
+  }
+
   /**
    * Up to `max` buffers from the front, for one writev. Chunks that lie
    * next to each other in memory (a burst of lines from one LineArena slab)

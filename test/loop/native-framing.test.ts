@@ -2,36 +2,13 @@
  * The native line framer (native/lines.c, native/reader.c) over real sockets: it must give
  * exactly what LineReader + decodeLine give, for any bytes split at any points.
  */
-import type net from 'node:net';
-
-import { READABLE, type EventLoop, type FdWatcher } from '../../src/loop/event-loop';
-import type { LineSink } from '../../src/loop/line-batch';
+import { READABLE } from '../../src/loop/event-loop';
 import type { ProtocolError } from '../../src/protocol/errors';
-import { decodeLine, LineReader } from '../../src/protocol/line-reader';
-import { createLoop, untilReadable, watch } from '../helpers/loop';
-import { tcpPair } from '../helpers/tcp';
+import { LineReader } from '../../src/protocol/line-reader';
+import { framedPair, noSink, sendApart, type Item } from '../helpers/framing';
+import { createLoop, untilReadable } from '../helpers/loop';
+import { random } from '../helpers/random';
 import { eventually } from '../helpers/teardown';
-
-type Item = string; // a line, '!too-long', or '!eof'
-
-const noSink: LineSink = {
-  onLine: () => undefined,
-  onLineTooLong: () => undefined,
-  onEof: () => undefined,
-  onReadError: () => undefined,
-};
-
-/** A deterministic PRNG (mulberry32), so a failure names its seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Pieces adversarial input is made of: line ends, controls, valid and invalid UTF-8.
 const PIECES: readonly Buffer[] = [
@@ -103,70 +80,6 @@ function reference(chunks: readonly Buffer[], maxLineBytes: number): Item[] {
     );
   }
   return out;
-}
-
-interface Framed {
-  items: Item[];
-  client: net.Socket;
-  fd: number;
-  watcher: FdWatcher;
-  /** Called after each item. */
-  onItem?: (item: Item) => void;
-  /** Bytes the loop has read from this connection so far (its native counter). */
-  bytesIn(): number;
-}
-
-/** A real connection whose server side the loop frames natively, collecting what it yields. */
-async function framedPair(loop: EventLoop, maxLineBytes: number): Promise<Framed> {
-  const { server, client } = await tcpPair();
-  const items: Item[] = [];
-  const push = (item: Item): void => {
-    items.push(item);
-    framed.onItem?.(item);
-  };
-  const sink: LineSink = {
-    onLine(bytes, start, end, clean) {
-      if (clean) {
-        const text = bytes.toString('utf8', start, end);
-        // The fast path's promise: a clean line's bytes are its decoded text, unchanged.
-        const same =
-          decodeLine(bytes, start, end) === text &&
-          Buffer.from(text, 'utf8').equals(bytes.subarray(start, end));
-        push(same ? text : `!not clean: ${JSON.stringify(text)}`);
-      } else {
-        const text = decodeLine(bytes, start, end);
-        if (text.length > 0) push(text);
-      }
-    },
-    onLineTooLong: () => push('!line-too-long'),
-    onEof: () => {
-      push('!eof');
-      watcher.stop();
-    },
-    onReadError: (errno) => push(`!error ${errno}`),
-  };
-  const watcher = watch(loop, server.fd, () => undefined);
-  watcher.start(READABLE);
-  watcher.frame(maxLineBytes, sink);
-  const before = loop.stats().bytesIn;
-  const framed: Framed = {
-    items,
-    client,
-    fd: server.fd,
-    watcher,
-    bytesIn: () => loop.stats().bytesIn - before,
-  };
-  return framed;
-}
-
-/** Sends each chunk only once the loop has read the one before: the splits are the reads. */
-async function sendApart(framed: Framed, chunks: readonly Buffer[]): Promise<void> {
-  let sent = 0;
-  for (const chunk of chunks) {
-    framed.client.write(chunk);
-    sent += chunk.length;
-    await eventually(() => (framed.bytesIn() >= sent ? true : undefined));
-  }
 }
 
 describe('native framing gives what LineReader gives', () => {

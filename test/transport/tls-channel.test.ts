@@ -9,6 +9,7 @@ import type net from 'node:net';
 import tls from 'node:tls';
 
 import type { EventLoop } from '../../src/loop/event-loop';
+import { ioCounters } from '../../src/loop/stats';
 import type { ChannelError } from '../../src/transport/channel';
 import { serverContext, TlsChannel } from '../../src/transport/tls-channel';
 import { collect, ended } from '../helpers/lines';
@@ -167,6 +168,40 @@ describe('TlsChannel', () => {
     h.client.resetAndDestroy();
     const error = await within(h.failed, 2000, 'onFailure');
     expect(error.message).toBe('the client reset the connection during the handshake');
+  });
+
+  // The sendq is judged on an immediate after the turn, when the turn's writes have been tried
+  // (Connection.judgeSendq): as for a plain socket, what counts is what the kernel has not taken.
+  // The cleartext TLS has encrypted counts once, as ciphertext, even while its write waits for
+  // the fd to drain, and ciphertext waiting behind the fd's queue counts too.
+  test('queuedBytes after each burst: the ciphertext the kernel has not taken, and no more', async () => {
+    const h = await tlsPair(loop);
+    const client = await h.handshake();
+    await h.secured;
+    let received = 0;
+    client.on('data', (chunk: Buffer) => (received += chunk.length));
+    client.pause(); // the kernel takes a few MB, then refuses
+    const outBefore = ioCounters.bytesOut;
+    const seen: { counted: number; out: number; written: number }[] = [];
+    let written = 0;
+    for (let burst = 0; burst < 4; burst++) {
+      for (let i = 0; i < 2000; i++) {
+        const line = Buffer.from(`${burst} ${i} ${'q'.repeat(1000)}\n`);
+        h.channel.write(line);
+        written += line.length;
+      }
+      await nextTurn(); // where judgeSendq runs
+      seen.push({ counted: h.channel.queuedBytes, out: ioCounters.bytesOut - outBefore, written });
+    }
+    client.resume();
+    await eventually(() => (received >= written ? true : undefined));
+    const cipherPerByte = (ioCounters.bytesOut - outBefore) / written;
+    const unsent = seen.map(({ out, written }) => Math.round(written * cipherPerByte) - out);
+    expect(Math.max(...unsent)).toBeGreaterThan(1 << 20); // not vacuous: the kernel refused MBs
+    seen.forEach(({ counted }, i) => {
+      // TLS adds ~0.1 %: cleartext waiting is counted as itself, the rest as ciphertext.
+      expect(Math.abs(counted - (unsent[i] as number))).toBeLessThan(0.01 * written + 1024);
+    });
   });
 
   // After the handshake too, a reset reaches onClose as ECONNRESET, as FdSocket's does, so the room

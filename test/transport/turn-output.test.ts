@@ -4,50 +4,13 @@
  * lines, more than the buffer holds, a peer that does not read), every socket's peer gets exactly
  * the bytes written to it, in order.
  */
-import { createHash } from 'node:crypto';
-
-import type { EventLoop } from '../../src/loop/event-loop';
 import { addon } from '../../src/native/addon';
 import { EBADF } from '../../src/native/errno';
 import { FdSocket } from '../../src/transport/fd-socket';
-import { collect } from '../helpers/lines';
 import { createLoop } from '../helpers/loop';
+import { line, sha1, socketPair as pair, type SocketPair as Pair } from '../helpers/socket-pair';
 import { tcpPair } from '../helpers/tcp';
 import { eventually, teardown } from '../helpers/teardown';
-
-interface Pair {
-  socket: FdSocket;
-  received: Promise<Buffer>;
-  pause(): void;
-  resume(): void;
-}
-
-async function pair(loop: EventLoop): Promise<Pair> {
-  const tcp = await tcpPair();
-  let closed = (): void => undefined;
-  const done = new Promise<void>((resolve) => (closed = resolve));
-  const socket = new FdSocket(loop, tcp.server.release(), tcp.peer, {
-    onData: () => undefined,
-    onEnd: () => undefined,
-    onClose: () => closed(),
-  });
-  teardown(async () => {
-    socket.destroy();
-    await done;
-  });
-  return {
-    socket,
-    received: collect(tcp.client),
-    pause: () => tcp.client.pause(),
-    resume: () => tcp.client.resume(),
-  };
-}
-
-const sha1 = (data: Buffer): string => createHash('sha1').update(data).digest('hex');
-
-function line(i: number, size = 60): Buffer {
-  return Buffer.from(`${i} ${'z'.repeat(size)}\n`);
-}
 
 describe('turn output', () => {
   test('one turn: shared lines, a socket that skips some, more than the buffer holds', async () => {
@@ -123,6 +86,92 @@ describe('turn output', () => {
     const expected = Buffer.concat(owed);
     await eventually(() => (got.length >= expected.length ? true : undefined));
     expect(sha1(got)).toBe(sha1(expected));
+  });
+
+  // Drain callbacks may write to any socket, and write so much that the buffer fills again while
+  // another flush's callbacks are running. Each socket's peer must get its bytes in the order of
+  // the write() calls. No end() below: its flush would hide a socket whose output is left
+  // unscheduled.
+  describe('drain callbacks that write 300 KB', () => {
+    /** Four sockets; `turn` writes one turn, `refill` what the first drain of socket k writes. */
+    async function drainAndRefill(
+      turn: (write: (k: number, chunk: Buffer) => void) => void,
+      refill: (k: number) => [to: number, chunk: Buffer][],
+      endRefilled = false, // the callback then ends the sockets it wrote to
+    ): Promise<{ sentWhileDraining: boolean }> {
+      const loop = createLoop();
+      const owed: Buffer[][] = [[], [], [], []];
+      const pairs: Pair[] = [];
+      const write = (k: number, chunk: Buffer): void => {
+        owed[k]?.push(chunk); // first: a drain callback inside this write would write after it
+        (pairs[k] as Pair).socket.write(chunk);
+      };
+      const sends = jest.spyOn(addon, 'fdSendRanges');
+      teardown(() => sends.mockRestore());
+      const drained = new Set<number>();
+      const ended = new Set<number>();
+      let sentWhileDraining = false;
+      for (let k = 0; k < 4; k++) {
+        const onDrain = (): void => {
+          if (drained.has(k)) return; // the first drain only
+          drained.add(k);
+          const before = sends.mock.calls.length;
+          const writes = refill(k);
+          for (const [to, chunk] of writes) write(to, chunk);
+          sentWhileDraining ||= sends.mock.calls.length > before;
+          if (endRefilled) for (const [to] of writes) ended.add(to);
+          if (endRefilled) for (const to of ended) (pairs[to] as Pair).socket.end();
+        };
+        pairs.push(await pair(loop, onDrain));
+      }
+      turn(write);
+      // Every socket drained, or ended first.
+      await eventually(() => (new Set([...drained, ...ended]).size === 4 ? true : undefined));
+      for (const [k, p] of pairs.entries()) {
+        const expected = Buffer.concat(owed[k] as Buffer[]);
+        // An ended socket's peer gets it all before the FIN.
+        const got = ended.has(k) ? await p.received : await p.receivedSoFar(expected.length);
+        expect(sha1(got)).toBe(sha1(expected));
+      }
+      return { sentWhileDraining };
+    }
+
+    const own = (k: number): [number, Buffer][] =>
+      Array.from({ length: 100 }, (_, i) => [k, line(100 * k + i, 1000)]);
+    const toOthers = (k: number): [number, Buffer][] =>
+      k !== 0
+        ? []
+        : Array.from({ length: 300 }, (_, i) => [1 + Math.floor(i / 100), line(i, 1000)]);
+    // A line each: the turn's flush calls every drain callback, and what they write fills the
+    // 256 KiB buffer, which is sent early, inside that flush.
+    const oneLineEach = (write: (k: number, chunk: Buffer) => void): void => {
+      for (let k = 0; k < 4; k++) write(k, line(k));
+    };
+    // 4 x 70 lines of 1 KB, one socket after the other (one range each): the buffer is sent early
+    // inside a write, and the callbacks come after it.
+    const burst = (write: (k: number, chunk: Buffer) => void): void => {
+      for (let k = 0; k < 4; k++) for (let i = 0; i < 70; i++) write(k, line(1000 * k + i, 1000));
+    };
+
+    test.each([
+      ['each to its own socket (as a TLS channel does)', own],
+      ['the first one to the others', toOthers],
+    ])('during the flush at the turn’s end: %s', async (_, refill) => {
+      expect((await drainAndRefill(oneLineEach, refill)).sentWhileDraining).toBe(true);
+    });
+
+    test.each([
+      ['each to its own socket (as a TLS channel does)', own],
+      ['the first one to the others', toOthers],
+    ])('after a write that filled the buffer: %s', async (_, refill) => {
+      await drainAndRefill(burst, refill);
+    });
+
+    // Those sockets' turns, ended early, end on the next tick, while they owe what was written to
+    // them after: their FIN must wait for it.
+    test('during the flush at the turn’s end: the first one to the others, then end() of them', async () => {
+      expect((await drainAndRefill(oneLineEach, toOthers, true)).sentWhileDraining).toBe(true);
+    });
   });
 
   test('fdSendRanges: a row outside the buffer fails alone, with EBADF', async () => {

@@ -72,7 +72,8 @@ export class Tmux {
     rows = 30,
   ): ClientTerminal {
     const main = distModule('src/client/main');
-    const vars = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+    // CI machines set CI, which makes ink draw nothing until exit; the client must draw anyway.
+    const vars = Object.entries({ CI: 'true', ...env }).map(([key, value]) => `${key}=${value}`);
     this.tmux([
       'new-session',
       '-d',

@@ -62,6 +62,10 @@ export class FloodControl {
   #timer: NodeJS.Timeout | undefined;
   #drained: (() => void) | undefined;
   #closed = false;
+  // Counted in heldBackClients: from the first held line until drained or closed. Not derived
+  // from `holding`, which is already false while the last held line (a /quit that closes us) is
+  // being delivered.
+  #counted = false;
 
   constructor(
     options: FloodOptions,
@@ -117,12 +121,17 @@ export class FloodControl {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
-    if (this.holding) this.#counters.heldBackClients--;
+    this.#uncount();
     this.#counters.heldBackBytes -= this.#heldBytes;
     this.#held = [];
     this.#head = 0;
     this.#heldBytes = 0;
     this.#drained = undefined;
+  }
+
+  #uncount(): void {
+    if (this.#counted) this.#counters.heldBackClients--;
+    this.#counted = false;
   }
 
   /** Takes a token if there is one (refilled for the time since the last take). */
@@ -142,6 +151,7 @@ export class FloodControl {
       this.#sink.setReading(false);
       this.#counters.throttled++;
       this.#counters.heldBackClients++;
+      this.#counted = true;
       this.#schedule();
     }
     this.#held.push(item);
@@ -193,7 +203,7 @@ export class FloodControl {
     if (this.holding) return this.#schedule();
     this.#held = [];
     this.#head = 0;
-    this.#counters.heldBackClients--;
+    this.#uncount();
     this.#sink.setReading(true);
     const drained = this.#drained;
     this.#drained = undefined;

@@ -169,6 +169,34 @@ test('whenDrained waits for the last held line; close drops the rest and stops t
   expect(p.counters).toMatchObject({ heldBackClients: 0, heldBackBytes: 0, throttled: 2 });
 });
 
+test('a held line that closes the connection (/quit, the last one held) leaves no count behind', () => {
+  for (const at of ['last', 'middle']) {
+    const counters = new ServerCounters();
+    const delivered: InputItem[] = [];
+    const flood: FloodControl = new FloodControl(
+      { burst: 1, ratePerSecond: 10, recvqBytes: 1000 },
+      {
+        // As Connection does: /quit goes to the room, which closes the connection at once.
+        deliver: (item) => {
+          delivered.push(item);
+          if (item === '/quit') flood.close();
+        },
+        setReading: () => undefined,
+        overflow: () => undefined,
+        exempt: () => false,
+      },
+      counters,
+    );
+    const input = at === 'last' ? ['a', 'b', '/quit'] : ['a', '/quit', 'c'];
+    for (const line of input) flood.offer(line);
+    expect(counters).toMatchObject({ heldBackClients: 1 });
+    jest.advanceTimersByTime(1000);
+    expect(delivered).toEqual(input.slice(0, input.indexOf('/quit') + 1));
+    expect(counters).toMatchObject({ heldBackClients: 0, heldBackBytes: 0 });
+    expect(jest.getTimerCount()).toBe(0);
+  }
+});
+
 test('a fractional rate: half a line a second', () => {
   const p = probe({ burst: 1, ratePerSecond: 0.5 });
   p.flood.offer('a');

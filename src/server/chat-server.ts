@@ -90,9 +90,7 @@ export class ChatServer {
     this.#options = options;
     this.admission = new Admission(options.limits);
     const flood = options.flood;
-    if (flood !== undefined) {
-      this.#flood = (sink) => new FloodControl(flood, sink, this.counters);
-    }
+    if (flood !== undefined) this.#flood = (sink) => new FloodControl(flood, sink, this.counters);
     this.room = new Room({
       moderation: options.moderation,
       stats: () => this.stats(),
@@ -115,7 +113,9 @@ export class ChatServer {
   /** Tell every client the server is going away, flush, close, stop listening. */
   close(): void {
     for (const listener of this.listeners.values()) listener.close();
-    for (const channel of this.#handshakes) channel.destroy();
+    const pending = [...this.#handshakes];
+    this.#handshakes.clear(); // first: a handshake the server ends is no failure to log
+    for (const channel of pending) channel.destroy();
     this.room.shutdown();
   }
 
@@ -258,8 +258,9 @@ export class ChatServer {
         });
       },
       onFailure: (error) => {
-        this.#handshakes.delete(channel);
+        const wasPending = this.#handshakes.delete(channel);
         failed();
+        if (!wasPending) return; // close() ended it: the server is shutting down
         if (HANDSHAKE_TIMED_OUT.test(error.message)) this.counters.drop('handshake-timeout');
         this.#log.info({ peer }, `TLS handshake failed: ${error.message}`);
       },

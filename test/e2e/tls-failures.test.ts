@@ -163,3 +163,14 @@ test('a TLS client that resets is reported as reset, like a plain one', async ()
       : /^connection reset by peer$/;
   expect(await resetMidRecord(room)).toMatch(reason);
 });
+
+// The server's own shutdown is nobody's failed handshake: no line blames the client for it.
+test('SIGTERM during a handshake closes it without logging a failure', async () => {
+  const room = await tlsRoom(30);
+  const { closed } = await rawConnect(room.server.tlsPort);
+  await fdCountReaches(room.server, room.fds + 1); // accepted: its handshake is pending
+  room.server.child.kill('SIGTERM');
+  await closed;
+  expect(await room.server.exited).toEqual({ code: 0, signal: null });
+  expect(room.server.messages.filter((m) => /handshake/.test(m))).toEqual([]);
+});

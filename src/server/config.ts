@@ -157,7 +157,8 @@ export function parseConfig(argv: string[]): ServerConfig {
     )
     .option(
       '--recvq <bytes>',
-      'most input held back from a flooding client; past it the client is dropped',
+      'most input held back from a flooding client; past it the client is dropped (at most one ' +
+        'read, 64 KiB, is ever held, so only a smaller value drops anyone)',
       integer(1024, 1 << 30, 'a size in bytes'),
       MAX_RECVQ_BYTES,
     )

@@ -97,6 +97,18 @@ test('more lines held back than a minute lets through: ERROR excess-flood, QUIT 
   expect(stats.get('held-back-bytes')).toBe('0');
 });
 
+test('a /quit held back behind a burst: every line, then the QUIT; nobody is left counted', async () => {
+  const { server, admin } = await adminRoom();
+  const flooder = await joinFrom(server, '127.0.0.2', [admin]);
+  const lines = numbered(13);
+  void flooder.write([...lines, '/quit bye'].join('\n') + '\n');
+  expect(await messagesFrom(admin, flooder.nick, 13)).toEqual(lines);
+  expect(await admin.next('QUIT')).toEqual(event('QUIT', [flooder.nick], 'bye'));
+  const stats = await serverStats(admin);
+  expect(stats.get('held-back-clients')).toBe('0');
+  expect(stats.get('held-back-bytes')).toBe('0');
+});
+
 test('an admin is exempt; --flood-rate 0 turns it off for everyone', async () => {
   const { server, admin } = await adminRoom(['--flood-burst', '2', '--flood-rate', '0.5']);
   const watcher = await joinFrom(server, '127.0.0.2', [admin]);

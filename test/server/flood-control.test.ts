@@ -17,7 +17,11 @@ interface Probe {
   admin: { exempt: boolean };
 }
 
-function probe(options: Partial<FloodOptions> = {}): Probe {
+/** `onDeliver` runs after each delivery, as the room would (a `/quit` closing the connection). */
+function probe(
+  options: Partial<FloodOptions> = {},
+  onDeliver?: (p: Probe, item: InputItem) => void,
+): Probe {
   const delivered: InputItem[] = [];
   const reading: boolean[] = [];
   const overflows: [ProtocolError, string][] = [];
@@ -26,14 +30,18 @@ function probe(options: Partial<FloodOptions> = {}): Probe {
   const flood = new FloodControl(
     { burst: 3, ratePerSecond: 10, recvqBytes: 1000, ...options },
     {
-      deliver: (item) => delivered.push(item),
+      deliver: (item) => {
+        delivered.push(item);
+        onDeliver?.(p, item);
+      },
       setReading: (on) => reading.push(on),
       overflow: (error, reason) => overflows.push([error, reason]),
       exempt: () => admin.exempt,
     },
     counters,
   );
-  return { flood, counters, delivered, reading, overflows, admin };
+  const p: Probe = { flood, counters, delivered, reading, overflows, admin };
+  return p;
 }
 
 const lines = (from: number, to: number): string[] =>
@@ -170,29 +178,16 @@ test('whenDrained waits for the last held line; close drops the rest and stops t
 });
 
 test('a held line that closes the connection (/quit, the last one held) leaves no count behind', () => {
-  for (const at of ['last', 'middle']) {
-    const counters = new ServerCounters();
-    const delivered: InputItem[] = [];
-    const flood: FloodControl = new FloodControl(
-      { burst: 1, ratePerSecond: 10, recvqBytes: 1000 },
-      {
-        // As Connection does: /quit goes to the room, which closes the connection at once.
-        deliver: (item) => {
-          delivered.push(item);
-          if (item === '/quit') flood.close();
-        },
-        setReading: () => undefined,
-        overflow: () => undefined,
-        exempt: () => false,
-      },
-      counters,
-    );
-    const input = at === 'last' ? ['a', 'b', '/quit'] : ['a', '/quit', 'c'];
-    for (const line of input) flood.offer(line);
-    expect(counters).toMatchObject({ heldBackClients: 1 });
+  for (const input of [
+    ['a', 'b', '/quit'],
+    ['a', '/quit', 'c'],
+  ]) {
+    const p = probe({ burst: 1 }, (q, item) => item === '/quit' && q.flood.close());
+    for (const line of input) p.flood.offer(line);
+    expect(p.counters).toMatchObject({ heldBackClients: 1 });
     jest.advanceTimersByTime(1000);
-    expect(delivered).toEqual(input.slice(0, input.indexOf('/quit') + 1));
-    expect(counters).toMatchObject({ heldBackClients: 0, heldBackBytes: 0 });
+    expect(p.delivered).toEqual(input.slice(0, input.indexOf('/quit') + 1));
+    expect(p.counters).toMatchObject({ heldBackClients: 0, heldBackBytes: 0 });
     expect(jest.getTimerCount()).toBe(0);
   }
 });
